@@ -1,0 +1,196 @@
+/**
+ * Time: every sleep and deadline reads the clock of its run and arms its timer there. The default clock is
+ * `performance.now()` plus one min-heap of deadlines driven by a single OS timer, re-armed only when the
+ * earliest deadline moves (thousands of sleeps and timeouts cost one `setTimeout`). `asyncio-ts/testing`'s
+ * VirtualClock implements the same interface.
+ * @module
+ */
+
+/** Something waiting for a deadline on a {@link Clock}. */
+export interface TimerEntry {
+  /** The deadline in the clock's milliseconds. */
+  deadline: number;
+  /** Position in the clock's heap; -1 while not scheduled. Owned by the clock. */
+  heapIndex: number;
+  /** Called once, from the clock, when the deadline has passed. */
+  onTimer(): void;
+}
+
+/**
+ * The source of time for one `run()`: `now()` and timers on deadlines.
+ *
+ * @example
+ * ```ts
+ * import { run, now, sleep } from 'asyncio-ts';
+ * await run(async () => { const t0 = now(); await sleep(10); return now() - t0; }); // ≈ 10
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds on this clock (monotonic). */
+  now(): number;
+  /** Arms `entry` for `entry.deadline`. */
+  schedule(entry: TimerEntry): void;
+  /** Disarms `entry` if it is armed. */
+  unschedule(entry: TimerEntry): void;
+  /** Called by a run on its clock when the run starts and ends (a virtual clock tracks its run). */
+  attach?(run: ClockRun): void;
+  detach?(run: ClockRun): void;
+}
+
+/** What a clock may learn of the run that uses it. @internal */
+export interface ClockRun {
+  /** Number of pending tasks of the run. */
+  readonly pendingTasks: number;
+}
+
+/** A binary min-heap of timer entries keyed by deadline, with O(log n) removal by index. @internal */
+export class DeadlineHeap {
+  readonly items: TimerEntry[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): TimerEntry | undefined {
+    return this.items[0];
+  }
+
+  push(entry: TimerEntry): void {
+    const items = this.items;
+    entry.heapIndex = items.length;
+    items.push(entry);
+    this.up(entry.heapIndex);
+  }
+
+  pop(): TimerEntry | undefined {
+    const items = this.items;
+    const top = items[0];
+    if (top === undefined) return undefined;
+    this.removeAt(0);
+    return top;
+  }
+
+  remove(entry: TimerEntry): boolean {
+    const index = entry.heapIndex;
+    if (index < 0 || this.items[index] !== entry) return false;
+    this.removeAt(index);
+    return true;
+  }
+
+  private removeAt(index: number): void {
+    const items = this.items;
+    const removed = items[index]!;
+    const last = items.pop()!;
+    removed.heapIndex = -1;
+    if (index < items.length) {
+      items[index] = last;
+      last.heapIndex = index;
+      this.down(index);
+      this.up(last.heapIndex);
+    }
+  }
+
+  private up(index: number): void {
+    const items = this.items;
+    const entry = items[index]!;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = items[parentIndex]!;
+      if (parent.deadline <= entry.deadline) break;
+      items[index] = parent;
+      parent.heapIndex = index;
+      index = parentIndex;
+    }
+    items[index] = entry;
+    entry.heapIndex = index;
+  }
+
+  private down(index: number): void {
+    const items = this.items;
+    const length = items.length;
+    const entry = items[index]!;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= length) break;
+      const right = child + 1;
+      if (right < length && items[right]!.deadline < items[child]!.deadline) child = right;
+      const childEntry = items[child]!;
+      if (childEntry.deadline >= entry.deadline) break;
+      items[index] = childEntry;
+      childEntry.heapIndex = index;
+      index = child;
+    }
+    items[index] = entry;
+    entry.heapIndex = index;
+  }
+}
+
+/**
+ * libuv's timers run on a cached millisecond loop time, so a timer may fire a fraction of a millisecond before
+ * `performance.now()` reaches its deadline. Entries this close to due are fired rather than re-armed.
+ */
+const EARLY_FIRE_TOLERANCE_MS = 1;
+
+/** The default clock: `performance.now()` and one shared OS timer. @internal */
+export class SystemClock implements Clock {
+  private readonly heap = new DeadlineHeap();
+  private timer: NodeJS.Timeout | undefined = undefined;
+  /** The deadline the OS timer is armed for (Infinity when none). */
+  private armedFor = Number.POSITIVE_INFINITY;
+  /** Whether the OS timer keeps the process alive: only while some entry waits. */
+  private referenced = false;
+  private readonly fire = (): void => this.onFire();
+
+  now(): number {
+    return performance.now();
+  }
+
+  schedule(entry: TimerEntry): void {
+    this.heap.push(entry);
+    if (entry.heapIndex === 0) this.arm(entry.deadline);
+    else if (!this.referenced) this.setReferenced(true);
+  }
+
+  unschedule(entry: TimerEntry): void {
+    // The OS timer stays armed for the old earliest deadline; when it fires it re-arms for the new one.
+    // Only its hold on the process is dropped when nothing waits any more.
+    if (this.heap.remove(entry) && this.heap.size === 0 && this.referenced) this.setReferenced(false);
+  }
+
+  private arm(deadline: number): void {
+    if (this.timer !== undefined && this.armedFor <= deadline) {
+      if (!this.referenced) this.setReferenced(true);
+      return;
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const delay = Math.max(1, Math.ceil(deadline - performance.now()));
+    this.timer = setTimeout(this.fire, delay);
+    this.armedFor = deadline;
+    this.referenced = true;
+  }
+
+  private setReferenced(on: boolean): void {
+    this.referenced = on;
+    const timer = this.timer;
+    if (timer === undefined) return;
+    if (on) timer.ref();
+    else timer.unref();
+  }
+
+  private onFire(): void {
+    this.timer = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    this.referenced = false;
+    const heap = this.heap;
+    const limit = performance.now() + EARLY_FIRE_TOLERANCE_MS;
+    for (let entry = heap.peek(); entry !== undefined && entry.deadline <= limit; entry = heap.peek()) {
+      heap.pop();
+      entry.onTimer();
+    }
+    const next = heap.peek();
+    if (next !== undefined) this.arm(next.deadline);
+  }
+}
+
+/** The process-wide default clock. @internal */
+export const systemClock: SystemClock = new SystemClock();

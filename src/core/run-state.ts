@@ -1,0 +1,81 @@
+/**
+ * The state of one `run()`: its clock, its pending tasks (an intrusive list: no Set insert per task), the
+ * failed tasks whose exception nobody retrieved yet, and hooks to call when it ends (the executor's pool).
+ * Tasks created outside every `run()` belong to the process-wide {@link globalRun}.
+ * @module
+ */
+import type { Clock, ClockRun } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Task } from './task.js';
+
+/** @internal */
+export class RunState implements ClockRun {
+  readonly clock: Clock;
+  readonly debug: boolean;
+  /** Pending tasks of this run (not started or running), most recent first. */
+  head: Task<unknown> | undefined = undefined;
+  pendingTasks = 0;
+  /** Failed tasks whose exception has not been retrieved; reported when the run ends. */
+  readonly unretrieved = new Set<Task<unknown>>();
+  /** Called, in order, when the run ends (after its tasks are done). */
+  readonly closeHooks: Array<() => void | Promise<void>> = [];
+  /** Resolves `waitIdle()` when the last pending task finishes. */
+  private idleResolve: (() => void) | undefined = undefined;
+  readonly isGlobal: boolean;
+
+  constructor(clock: Clock, debug: boolean, isGlobal = false) {
+    this.clock = clock;
+    this.debug = debug;
+    this.isGlobal = isGlobal;
+  }
+
+  add(task: Task<unknown>): void {
+    const head = this.head;
+    task.runNext = head;
+    if (head !== undefined) head.runPrev = task;
+    this.head = task;
+    this.pendingTasks++;
+  }
+
+  remove(task: Task<unknown>): void {
+    const prev = task.runPrev;
+    const next = task.runNext;
+    if (prev !== undefined) prev.runNext = next;
+    else if (this.head === task) this.head = next;
+    if (next !== undefined) next.runPrev = prev;
+    task.runPrev = task.runNext = undefined;
+    if (--this.pendingTasks === 0 && this.idleResolve !== undefined) {
+      const resolve = this.idleResolve;
+      this.idleResolve = undefined;
+      resolve();
+    }
+  }
+
+  /** The pending tasks, oldest first. */
+  tasks(): Task<unknown>[] {
+    const out: Task<unknown>[] = [];
+    for (let t = this.head; t !== undefined; t = t.runNext) out.push(t);
+    return out.reverse();
+  }
+
+  /** Resolves when no task of this run is pending. */
+  waitIdle(): Promise<void> {
+    if (this.pendingTasks === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const previous = this.idleResolve;
+      this.idleResolve =
+        previous === undefined
+          ? resolve
+          : () => {
+              previous();
+              resolve();
+            };
+    });
+  }
+}
+
+/** Tasks created outside every `run()`. */
+export const globalRun: RunState = new RunState(systemClock, false, true);
+
+/** Runs currently in progress (for `allTasks()` outside a run). */
+export const activeRuns: Set<RunState> = new Set<RunState>();

@@ -1,0 +1,104 @@
+/**
+ * `run(main)`: asyncio.run. Runs `main` as the task named `main`, then cancels and awaits every task of the
+ * run still pending, calls the run's close hooks (e.g. the default thread pool) and reports failures that
+ * nobody retrieved.
+ * @module
+ */
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { storage } from './context.js';
+import { activeRuns, RunState } from './run-state.js';
+import { reportRunUnretrieved, spawn, type Task } from './task.js';
+import { checkFunction, checkOptions, describe } from './validate.js';
+
+/** Options of {@link run}. */
+export interface RunOptions {
+  /** Turns on debug checks (also `ASYNCIO_TS_DEBUG=1`). */
+  debug?: boolean;
+  /**
+   * Signals whose first delivery cancels `main` so that its clean-up runs; a second delivery gets Node's
+   * default behaviour. Default `['SIGINT', 'SIGTERM']` for an outermost run, none for a nested one.
+   */
+  signals?: NodeJS.Signals[];
+  /** The clock for sleeps and deadlines (default: `performance.now()`). */
+  clock?: Clock;
+}
+
+/**
+ * Runs `main` as the task named `main` and settles with its outcome once every other task of this run is
+ * done: tasks still pending when `main` ends are cancelled and awaited first. The first SIGINT or SIGTERM
+ * cancels `main`, so its `finally` blocks run.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep } from 'asyncio-ts';
+ * const greeting = await run(async () => {
+ *   await sleep(1000); // pretend to wait on I/O
+ *   return 'Hello, asyncio!';
+ * });
+ * console.log(greeting);
+ * ```
+ */
+export async function run<T>(main: () => Promise<T>, options?: RunOptions): Promise<T> {
+  checkFunction(main, 'main', 'run');
+  checkOptions(options, 'run');
+  const outer = storage.getStore();
+  const signals =
+    options?.signals ?? (outer === undefined ? (['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) : []);
+  if (!Array.isArray(signals))
+    throw new TypeError(`run: options.signals must be an array, received ${describe(signals)}`);
+  const clock: Clock = options?.clock ?? systemClock;
+  if (typeof clock.now !== 'function' || typeof clock.schedule !== 'function') {
+    throw new TypeError(`run: options.clock must implement Clock, received ${describe(clock)}`);
+  }
+  const debug = options?.debug ?? process.env.ASYNCIO_TS_DEBUG === '1';
+  const state = new RunState(clock, debug);
+  activeRuns.add(state);
+  clock.attach?.(state);
+
+  // A nested run's main is cancelled with the task that called run().
+  const mainTask: Task<T> = spawn(main, 'main', state, outer);
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeHandlers();
+    signalled = true;
+    mainTask.cancel(`Cancelled by ${signal}`);
+  };
+  const removeHandlers = (): void => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+
+  try {
+    await settled(mainTask);
+    await cancelLeftovers(state);
+  } finally {
+    removeHandlers();
+    for (const hook of state.closeHooks.splice(0).reverse()) {
+      try {
+        await hook();
+      } catch (err) {
+        process.emitWarning(`A close hook of run() failed: ${String(err)}`, { type: 'AsyncioWarning' });
+      }
+    }
+    clock.detach?.(state);
+    activeRuns.delete(state);
+    reportRunUnretrieved(state);
+  }
+  if (signalled && mainTask.cancelled()) process.exitCode ??= 130;
+  return mainTask.result();
+}
+
+/** Resolves when `task` is done, without being a checkpoint of the caller (run must not stop waiting). */
+function settled(task: Task<unknown>): Promise<void> {
+  if (task.done()) return Promise.resolve();
+  return new Promise<void>((resolve) => task.addCallback({ onTaskDone: () => resolve() }, 0));
+}
+
+async function cancelLeftovers(state: RunState): Promise<void> {
+  // Cancelled tasks may start new ones while they clean up: repeat until none is left (asyncio.run).
+  while (state.pendingTasks > 0) {
+    for (const task of state.tasks()) task.cancel('run() is ending: main has returned');
+    await state.waitIdle();
+  }
+}

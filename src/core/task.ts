@@ -1,0 +1,523 @@
+/**
+ * Tasks: a body run concurrently, with its own cancel scope (the task is its own root scope).
+ *
+ * Starting is batched: `createTask` appends to one start queue that a single microtask drains, entering each
+ * task's context with `enterWith` inside that loop and restoring the previous context once at the end
+ * (cheaper than `AsyncLocalStorage.run` or a microtask per task). Completion goes through two shared `.then`
+ * handlers that find their task with `storage.getStore()`: no closure per task.
+ * @module
+ */
+import { inspect } from 'node:util';
+import { CancelScope, makeCancelledError } from './cancel-scope.js';
+import { storage } from './context.js';
+import { CancelledError, InvalidStateError, isCancellation, isCausedBy } from './errors.js';
+import { activeRuns, globalRun, type RunState } from './run-state.js';
+import { checkFunction, checkOptions, checkSignal, describe } from './validate.js';
+import { Waiter } from './waiter.js';
+
+/** A callback given to {@link Task.addDoneCallback}. */
+export type DoneCallback<T> = (task: Task<T>) => void;
+
+/** Internal completion observer: no closure, with a numeric tag (e.g. an index in `gather`). @internal */
+export interface TaskObserver {
+  onTaskDone(task: Task<unknown>, tag: number): void;
+}
+
+type Callback = DoneCallback<never> | TaskObserver;
+
+const NOT_STARTED = 0;
+const RUNNING = 1;
+const FULFILLED = 2;
+const REJECTED = 3;
+const CANCELLED = 4;
+type TaskStateCode = 0 | 1 | 2 | 3 | 4;
+
+/** The states a task goes through, as `Task.state` reports them. */
+export type TaskState = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
+const STATE_NAMES: readonly TaskState[] = ['pending', 'running', 'fulfilled', 'rejected', 'cancelled'];
+
+let nextTaskId = 1;
+
+/** Options of {@link createTask}. */
+export interface CreateTaskOptions {
+  /** A name shown in warnings, `inspect()` and the task tree. Default `Task-<n>`. */
+  name?: string;
+  /** Cancels the task when it aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A running body: asyncio's `Task`. Await it (a checkpoint) for its value; `cancel()` it to make every
+ * checkpoint inside it throw `CancelledError` until the body ends.
+ *
+ * @example
+ * ```ts
+ * import { createTask, sleep } from 'asyncio-ts';
+ * const task = createTask(async () => { await sleep(100); return 42; }, { name: 'answer' });
+ * console.log(await task); // 42
+ * ```
+ */
+export class Task<T> extends CancelScope implements PromiseLike<T> {
+  /** @internal */ readonly id: number;
+  /** @internal */ private readonly givenName: string | undefined;
+  /** @internal */ stateCode: TaskStateCode = NOT_STARTED;
+  /** @internal the body until it starts. */ fn: (() => PromiseLike<T> | T) | undefined;
+  /** @internal the value, the error or the CancelledError, once done. */ outcome: unknown = undefined;
+  /** @internal */ readonly run: RunState;
+  /** @internal links in the run's pending list. */ runPrev: Task<unknown> | undefined = undefined;
+  /** @internal */ runNext: Task<unknown> | undefined = undefined;
+  /** @internal the first callback inline: most tasks have at most one. */ private cb0: Callback | undefined;
+  /** @internal */ private tag0 = 0;
+  /** @internal */ private moreCallbacks: Array<[Callback, number]> | undefined = undefined;
+  /** @internal set once the outcome was observed (await, result(), exception(), a callback). */
+  retrieved = false;
+  /** @internal */ private cancelRequests = 0;
+  /** @internal the `createTask({ signal })` option, listened to until the task ends. */
+  private abortSignal: AbortSignal | undefined = undefined;
+  /** @internal a promise for awaiters outside every task (no scope to park in). */
+  private plainPromise: Promise<T> | undefined = undefined;
+
+  /** @internal use {@link createTask} or a TaskGroup. */
+  constructor(
+    fn: () => PromiseLike<T> | T,
+    name: string | undefined,
+    run: RunState,
+    parent: CancelScope | undefined,
+  ) {
+    super(parent, undefined, false);
+    this.task = this as Task<unknown>;
+    this.fn = fn;
+    this.givenName = name;
+    this.run = run;
+    this.id = nextTaskId++;
+    run.add(this as Task<unknown>);
+  }
+
+  /** The task's name (`Task-<n>` unless one was given). */
+  get name(): string {
+    return this.givenName ?? `Task-${this.id}`;
+  }
+
+  /** `'pending'` (not started yet), `'running'`, `'fulfilled'`, `'rejected'` or `'cancelled'`. */
+  get state(): TaskState {
+    return STATE_NAMES[this.stateCode]!;
+  }
+
+  /** True once the task has a result, an error, or was cancelled. */
+  done(): boolean {
+    return this.stateCode >= FULFILLED;
+  }
+
+  /** True if the task ended cancelled. */
+  cancelled(): boolean {
+    return this.stateCode === CANCELLED;
+  }
+
+  /**
+   * Requests cancellation: the body's checkpoints throw `CancelledError` from now on (a task that has not
+   * started never runs). Returns false if the task is already done.
+   */
+  cancel(reason?: unknown): boolean {
+    if (this.stateCode >= FULFILLED) return false;
+    this.cancelRequests++;
+    this.cancelScope(makeCancelledError(reason, `Task ${this.name} was cancelled`));
+    return true;
+  }
+
+  /** How many times `cancel()` was called while the task was pending (asyncio's `cancelling()`). */
+  cancelling(): number {
+    return this.stateCode >= FULFILLED ? 0 : this.cancelRequests;
+  }
+
+  /** The value; throws the error, `CancelledError` if cancelled, or `InvalidStateError` if pending. */
+  result(): T {
+    const code = this.stateCode;
+    if (code < FULFILLED) throw new InvalidStateError(`Task ${this.name} is not done (state: ${this.state})`);
+    this.markRetrieved();
+    if (code !== FULFILLED) throw this.outcome;
+    return this.outcome as T;
+  }
+
+  /** The error the task failed with, or undefined; throws `CancelledError` if cancelled, `InvalidStateError` if pending. */
+  exception(): unknown {
+    const code = this.stateCode;
+    if (code < FULFILLED) throw new InvalidStateError(`Task ${this.name} is not done (state: ${this.state})`);
+    this.markRetrieved();
+    if (code === CANCELLED) throw this.outcome;
+    return code === REJECTED ? this.outcome : undefined;
+  }
+
+  /** Calls `callback(task)` when the task is done (soon, if it already is). */
+  addDoneCallback(callback: DoneCallback<T>): void {
+    checkFunction(callback, 'callback', 'Task.addDoneCallback');
+    this.markRetrieved();
+    if (this.stateCode >= FULFILLED) {
+      queueMicrotask(() => invokeCallback(callback as DoneCallback<never>, this as Task<unknown>, 0));
+      return;
+    }
+    this.addCallback(callback as DoneCallback<never>, 0);
+  }
+
+  /** Removes every registration of `callback`; returns how many were removed. */
+  removeDoneCallback(callback: DoneCallback<T>): number {
+    return this.removeCallback(callback as DoneCallback<never>);
+  }
+
+  /** Awaiting a task is a checkpoint for the awaiting code; the task itself is not cancelled by it. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.markRetrieved();
+    return this.waitDone().then(onfulfilled, onrejected);
+  }
+
+  /** The outcome as a promise, parked as a checkpoint in the caller's scope. @internal */
+  waitDone(): Promise<T> {
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const code = this.stateCode;
+    if (code === FULFILLED) return Promise.resolve(this.outcome as T);
+    if (code >= REJECTED) return Promise.reject(this.outcome);
+    if (scope === undefined) return this.plainWait();
+    const waiter = new TaskWaiter<T>(this);
+    waiter.park(scope, undefined);
+    this.addCallback(waiter, 0);
+    return waiter.promise;
+  }
+
+  /** @internal */
+  private plainWait(): Promise<T> {
+    let promise = this.plainPromise;
+    if (promise === undefined) {
+      const waiter = new TaskWaiter<T>(this);
+      this.addCallback(waiter, 0);
+      promise = this.plainPromise = waiter.promise;
+    }
+    return promise;
+  }
+
+  /** @internal */
+  addCallback(callback: Callback, tag: number): void {
+    if (this.cb0 === undefined && this.moreCallbacks === undefined) {
+      this.cb0 = callback;
+      this.tag0 = tag;
+    } else {
+      (this.moreCallbacks ??= []).push([callback, tag]);
+    }
+  }
+
+  /** @internal */
+  removeCallback(callback: Callback): number {
+    let removed = 0;
+    if (this.cb0 === callback) {
+      this.cb0 = undefined;
+      removed++;
+    }
+    const more = this.moreCallbacks;
+    if (more !== undefined) {
+      for (let i = more.length - 1; i >= 0; i--) {
+        if (more[i]![0] === callback) {
+          more.splice(i, 1);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** @internal */
+  markRetrieved(): void {
+    if (this.retrieved) return;
+    this.retrieved = true;
+    if (this.stateCode === REJECTED) forgetUnretrieved(this as Task<unknown>);
+  }
+
+  /** @internal listener for the `createTask({ signal })` option. */
+  handleEvent(): void {
+    this.cancel(this.abortSignal?.reason);
+  }
+
+  /** @internal */
+  listenTo(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.cancel(signal.reason);
+      return;
+    }
+    this.abortSignal = signal;
+    signal.addEventListener('abort', this);
+  }
+
+  /** @internal called by the start queue. */
+  start(): void {
+    if (this.stateCode !== NOT_STARTED) return;
+    if (this.cancelReason !== undefined) {
+      this.fn = undefined;
+      this.finish(CANCELLED, this.cancelReason);
+      return;
+    }
+    this.stateCode = RUNNING;
+    const fn = this.fn!;
+    this.fn = undefined;
+    storage.enterWith(this);
+    let result: PromiseLike<T> | T;
+    try {
+      result = fn();
+    } catch (err) {
+      this.settleRejected(err);
+      return;
+    }
+    if (result instanceof Promise) result.then(onBodyFulfilled, onBodyRejected);
+    else if (isThenable(result)) Promise.resolve(result).then(onBodyFulfilled, onBodyRejected);
+    else this.finish(FULFILLED, result);
+  }
+
+  /** @internal */
+  settleRejected(err: unknown): void {
+    const reason = this.cancelReason;
+    if (err instanceof CancelledError) this.finish(CANCELLED, err);
+    else if (reason !== undefined && (isCausedBy(err, reason) || isCancellation(err)))
+      this.finish(CANCELLED, reason);
+    else this.finish(REJECTED, err);
+  }
+
+  /** @internal */
+  finish(code: TaskStateCode, outcome: unknown): void {
+    if (this.stateCode >= FULFILLED) return;
+    this.stateCode = code;
+    this.outcome = outcome;
+    this.detachFromParent();
+    this.run.remove(this as Task<unknown>);
+    const signal = this.abortSignal;
+    if (signal !== undefined) {
+      signal.removeEventListener('abort', this);
+      this.abortSignal = undefined;
+    }
+    const cb0 = this.cb0;
+    const more = this.moreCallbacks;
+    if (
+      code === REJECTED &&
+      !this.retrieved &&
+      cb0 === undefined &&
+      (more === undefined || more.length === 0)
+    ) {
+      rememberUnretrieved(this as Task<unknown>);
+    }
+    if (cb0 !== undefined) {
+      this.cb0 = undefined;
+      invokeCallback(cb0, this as Task<unknown>, this.tag0);
+    }
+    if (more !== undefined) {
+      this.moreCallbacks = undefined;
+      for (const [callback, tag] of more) invokeCallback(callback, this as Task<unknown>, tag);
+    }
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    return `<Task name=${JSON.stringify(this.name)} state=${this.state}>`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Task';
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function invokeCallback(callback: Callback, task: Task<unknown>, tag: number): void {
+  if (typeof callback === 'function') {
+    task.retrieved = true;
+    try {
+      (callback as DoneCallback<unknown>)(task);
+    } catch (err) {
+      process.emitWarning(`A done callback of task ${task.name} threw: ${String(err)}`, {
+        type: 'AsyncioWarning',
+        code: 'ASYNCIO_TS_CALLBACK_ERROR',
+        detail: err instanceof Error ? err.stack : undefined,
+      });
+    }
+  } else {
+    task.retrieved = true;
+    callback.onTaskDone(task, tag);
+  }
+}
+
+function onBodyFulfilled(value: unknown): void {
+  storage.getStore()!.task!.finish(FULFILLED, value);
+}
+
+function onBodyRejected(err: unknown): void {
+  storage.getStore()!.task!.settleRejected(err);
+}
+
+/** Awaits a task from inside a scope: a checkpoint that leaves the task alone when the awaiter is cancelled. */
+class TaskWaiter<T> extends Waiter<T> implements TaskObserver {
+  private readonly target: Task<T>;
+  constructor(target: Task<T>) {
+    super();
+    this.target = target;
+  }
+  onTaskDone(task: Task<unknown>): void {
+    if (task.stateCode === FULFILLED) this.resolve(task.outcome as T);
+    else this.fail(task.outcome);
+  }
+  protected override detach(): void {
+    this.target.removeCallback(this);
+  }
+}
+
+// ---- never-retrieved exceptions -------------------------------------------------------------------------
+
+interface UnretrievedInfo {
+  name: string;
+  error: unknown;
+}
+
+const finalization = new FinalizationRegistry<UnretrievedInfo>((info) => reportUnretrieved(info));
+
+function rememberUnretrieved(task: Task<unknown>): void {
+  if (!task.run.isGlobal) task.run.unretrieved.add(task);
+  finalization.register(task, { name: task.name, error: task.outcome }, task);
+}
+
+function forgetUnretrieved(task: Task<unknown>): void {
+  task.run.unretrieved.delete(task);
+  finalization.unregister(task);
+}
+
+/** Reports and forgets the unretrieved failures of a run that ends. @internal */
+export function reportRunUnretrieved(run: RunState): void {
+  for (const task of run.unretrieved) {
+    finalization.unregister(task);
+    task.retrieved = true;
+    reportUnretrieved({ name: task.name, error: task.outcome });
+  }
+  run.unretrieved.clear();
+}
+
+function reportUnretrieved(info: UnretrievedInfo): void {
+  const error = info.error;
+  const summary = error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
+  process.emitWarning(
+    `Task exception was never retrieved: task ${JSON.stringify(info.name)} failed with ${summary}`,
+    {
+      type: 'AsyncioWarning',
+      code: 'ASYNCIO_TS_TASK_EXCEPTION_NEVER_RETRIEVED',
+      detail: error instanceof Error ? error.stack : undefined,
+    },
+  );
+}
+
+// ---- the start queue ----------------------------------------------------------------------------------
+
+const startQueue: Task<unknown>[] = [];
+let startScheduled = false;
+
+/** @internal */
+export function scheduleStart(task: Task<unknown>): void {
+  startQueue.push(task);
+  if (!startScheduled) {
+    startScheduled = true;
+    queueMicrotask(drainStartQueue);
+  }
+}
+
+function drainStartQueue(): void {
+  const previous = storage.getStore();
+  // Tasks created by the bodies started here are appended and started in this same loop, in order.
+  for (let i = 0; i < startQueue.length; i++) {
+    const task = startQueue[i]!;
+    task.start();
+  }
+  startQueue.length = 0;
+  startScheduled = false;
+  storage.enterWith(previous as CancelScope);
+}
+
+/** Makes and schedules a task in `run`, as a child of `parent` (a task group's scope) or independent. @internal */
+export function spawn<T>(
+  fn: () => PromiseLike<T> | T,
+  name: string | undefined,
+  run: RunState,
+  parent: CancelScope | undefined,
+): Task<T> {
+  const task = new Task<T>(fn, name, run, parent);
+  scheduleStart(task as Task<unknown>);
+  return task;
+}
+
+/** The run of the calling code (the process-wide one outside every `run()`). @internal */
+export function currentRun(): RunState {
+  const scope = storage.getStore();
+  return scope?.task?.run ?? globalRun;
+}
+
+/**
+ * Starts `fn` as a new task, a microtask later (tasks created in one synchronous run start in creation
+ * order). Its cancellation is independent of its creator; it belongs to the current `run()`, which cancels
+ * and awaits it if it is still pending when `main` ends. For tasks bound to a parent, use `taskGroup`.
+ *
+ * @example
+ * ```ts
+ * import { run, createTask, sleep } from 'asyncio-ts';
+ * await run(async () => {
+ *   const t = createTask(() => sleep(50, 'done'), { name: 'worker' });
+ *   console.log(await t); // 'done'
+ * });
+ * ```
+ */
+export function createTask<T>(fn: () => PromiseLike<T> | T, options?: CreateTaskOptions): Task<T> {
+  checkFunction(fn, 'fn', 'createTask');
+  checkOptions(options, 'createTask');
+  let name: string | undefined;
+  let signal: AbortSignal | undefined;
+  if (options !== undefined) {
+    name = options.name;
+    signal = options.signal;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new TypeError(`createTask: options.name must be a string, received ${describe(name)}`);
+    }
+    checkSignal(signal, 'createTask');
+  }
+  const task = spawn(fn, name, currentRun(), undefined);
+  if (signal !== undefined) task.listenTo(signal);
+  return task;
+}
+
+/**
+ * The task running the calling code, or `undefined` outside every task.
+ *
+ * @example
+ * ```ts
+ * import { run, currentTask } from 'asyncio-ts';
+ * await run(async () => currentTask()?.name); // 'main'
+ * ```
+ */
+export function currentTask(): Task<unknown> | undefined {
+  return storage.getStore()?.task;
+}
+
+/**
+ * The pending tasks of the current `run()`; outside a run, every pending task of the process.
+ *
+ * @example
+ * ```ts
+ * import { run, allTasks } from 'asyncio-ts';
+ * await run(async () => allTasks().size); // 1: main itself
+ * ```
+ */
+export function allTasks(): Set<Task<unknown>> {
+  const scope = storage.getStore();
+  const inRun = scope?.task?.run;
+  if (inRun !== undefined) return new Set(inRun.tasks());
+  const all = new Set(globalRun.tasks());
+  for (const run of activeRuns) for (const task of run.tasks()) all.add(task);
+  return all;
+}

@@ -1,0 +1,235 @@
+/**
+ * The one waiter mechanism under every waiting call (sleep, await of a task or future, lock and semaphore
+ * acquire, queue get/put, condition and event wait): a promise plus its links into
+ *  - the cancel scope of the code that waits (so a cancel rejects it without any listener), and
+ *  - optionally a FIFO {@link WaiterQueue} owned by a primitive.
+ *
+ * Grants are tentative until the waiting code could resume: `grant(value)` parks the waiter in a batch that
+ * one microtask finalises. A cancellation that lands in between (for example in the same synchronous turn as
+ * the release) rejects the waiter and calls `revoke(value)`, so the primitive hands the lock, permit or item
+ * on to the next waiter (DESIGN principle 5: nothing is lost to a race).
+ * @module
+ */
+import type { CancelScope } from './cancel-scope.js';
+
+const WAITING = 0;
+const GRANTED = 1;
+const SETTLED = 2;
+
+/** @internal */
+export class Waiter<T> {
+  readonly promise: Promise<T>;
+  // Typed loosely so that Waiter<T> is assignable to Waiter<unknown> (the links below).
+  private resolveFn!: (value: unknown) => void;
+  private rejectFn!: (reason: unknown) => void;
+  /** 0 waiting, 1 granted (not yet delivered), 2 settled. */
+  state: 0 | 1 | 2 = WAITING;
+  /** The granted value while `state` is GRANTED. */
+  value: T | undefined = undefined;
+  scope: CancelScope | undefined = undefined;
+  scopePrev: Waiter<unknown> | undefined = undefined;
+  scopeNext: Waiter<unknown> | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  queue: WaiterQueue<Waiter<unknown>> | undefined = undefined;
+  queuePrev: Waiter<unknown> | undefined = undefined;
+  queueNext: Waiter<unknown> | undefined = undefined;
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolveFn = resolve as (value: unknown) => void;
+      this.rejectFn = reject;
+    });
+  }
+
+  /** Links the waiter into `scope` (cancelled with it) and `signal` (rejected with its reason). */
+  park(scope: CancelScope | undefined, signal: AbortSignal | undefined): void {
+    if (scope !== undefined) {
+      this.scope = scope;
+      const head = scope.waiterHead;
+      this.scopeNext = head;
+      if (head !== undefined) head.scopePrev = this as Waiter<unknown>;
+      scope.waiterHead = this as Waiter<unknown>;
+    }
+    if (signal !== undefined) {
+      this.signal = signal;
+      signal.addEventListener('abort', this);
+    }
+  }
+
+  /** Unlinks from the scope and the signal (the waiter stays pending). */
+  protected unpark(): void {
+    const scope = this.scope;
+    if (scope !== undefined) {
+      const prev = this.scopePrev;
+      const next = this.scopeNext;
+      if (prev !== undefined) prev.scopeNext = next;
+      else scope.waiterHead = next;
+      if (next !== undefined) next.scopePrev = prev;
+      this.scope = this.scopePrev = this.scopeNext = undefined;
+    }
+    const signal = this.signal;
+    if (signal !== undefined) {
+      signal.removeEventListener('abort', this);
+      this.signal = undefined;
+    }
+  }
+
+  /** `AbortSignal` listener: the waiting call's own `{ signal }` aborted. */
+  handleEvent(): void {
+    const signal = this.signal;
+    if (signal !== undefined) this.cancel(signal.reason);
+  }
+
+  /** True while the waiter can still be resolved, rejected or granted. */
+  get pending(): boolean {
+    return this.state === WAITING;
+  }
+
+  /** Delivers `value` now (nothing to hand back if the waiter is cancelled before it resumes). */
+  resolve(value: T): boolean {
+    if (this.state !== WAITING) return false;
+    this.state = SETTLED;
+    this.unpark();
+    this.leaveQueue();
+    this.resolveFn(value);
+    return true;
+  }
+
+  /** Rejects now with `error`. */
+  fail(error: unknown): boolean {
+    if (this.state !== WAITING) return false;
+    this.state = SETTLED;
+    this.unpark();
+    this.leaveQueue();
+    this.rejectFn(error);
+    return true;
+  }
+
+  /** Grants `value` tentatively: delivered in a microtask unless a cancellation comes first. */
+  grant(value: T): void {
+    if (this.state !== WAITING) throw new Error('asyncio-ts internal error: grant to a settled waiter');
+    this.state = GRANTED;
+    this.value = value;
+    this.leaveQueue();
+    pendingGrants.push(this as Waiter<unknown>);
+    if (!grantsScheduled) {
+      grantsScheduled = true;
+      queueMicrotask(deliverGrants);
+    }
+  }
+
+  /** Rejects with `reason` because the scope or signal was cancelled; hands back a grant not yet delivered. */
+  cancel(reason: unknown): void {
+    const state = this.state;
+    if (state === SETTLED) return;
+    this.state = SETTLED;
+    this.unpark();
+    if (state === GRANTED) {
+      const value = this.value as T;
+      this.value = undefined;
+      this.revoke(value);
+    } else {
+      this.leaveQueue();
+      this.detach();
+    }
+    this.rejectFn(reason);
+  }
+
+  /** Called when a waiting (not granted) waiter is cancelled: remove it from timers etc. */
+  protected detach(): void {}
+
+  /** Called when a granted value could not be delivered: hand it to the next waiter. */
+  protected revoke(_value: T): void {}
+
+  private leaveQueue(): void {
+    const queue = this.queue;
+    if (queue !== undefined) queue.remove(this as Waiter<unknown>);
+  }
+
+  /** @internal finalises a grant. */
+  deliver(): void {
+    if (this.state !== GRANTED) return;
+    const scopeReason = this.scope?.cancelReason;
+    if (scopeReason !== undefined) {
+      this.cancel(scopeReason);
+      return;
+    }
+    const signal = this.signal;
+    if (signal?.aborted) {
+      this.cancel(signal.reason);
+      return;
+    }
+    const value = this.value as T;
+    this.value = undefined;
+    this.state = SETTLED;
+    this.unpark();
+    this.resolveFn(value);
+  }
+}
+
+let pendingGrants: Waiter<unknown>[] = [];
+let grantsScheduled = false;
+
+function deliverGrants(): void {
+  // Grants made while delivering (a revoke hands on) join the next batch, a microtask later.
+  const batch = pendingGrants;
+  pendingGrants = [];
+  grantsScheduled = false;
+  for (let i = 0; i < batch.length; i++) batch[i]!.deliver();
+}
+
+/**
+ * A FIFO list of waiters with O(1) push, shift and removal from the middle (a cancelled waiter leaves at
+ * once, so a queue never holds dead entries). Shared by every primitive in `src/sync` and `src/queues`.
+ * @internal
+ */
+export class WaiterQueue<W extends Waiter<unknown>> {
+  head: W | undefined = undefined;
+  tail: W | undefined = undefined;
+  size = 0;
+
+  push(waiter: W): void {
+    const w: Waiter<unknown> = waiter;
+    w.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
+    const tail: Waiter<unknown> | undefined = this.tail;
+    w.queuePrev = tail;
+    w.queueNext = undefined;
+    if (tail !== undefined) tail.queueNext = w;
+    else this.head = waiter;
+    this.tail = waiter;
+    this.size++;
+  }
+
+  /** Puts a waiter at the head (used to give a revoked grant's place back in order). */
+  unshift(waiter: W): void {
+    const w: Waiter<unknown> = waiter;
+    w.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
+    const head: Waiter<unknown> | undefined = this.head;
+    w.queueNext = head;
+    w.queuePrev = undefined;
+    if (head !== undefined) head.queuePrev = w;
+    else this.tail = waiter;
+    this.head = waiter;
+    this.size++;
+  }
+
+  /** Removes and returns the first waiter. */
+  shift(): W | undefined {
+    const first = this.head;
+    if (first !== undefined) this.remove(first);
+    return first;
+  }
+
+  remove(waiter: W): void {
+    const w: Waiter<unknown> = waiter;
+    if (w.queue !== (this as unknown as WaiterQueue<Waiter<unknown>>)) return;
+    const prev = w.queuePrev;
+    const next = w.queueNext;
+    if (prev !== undefined) prev.queueNext = next;
+    else this.head = next as W | undefined;
+    if (next !== undefined) next.queuePrev = prev;
+    else this.tail = prev as W | undefined;
+    w.queue = w.queuePrev = w.queueNext = undefined;
+    this.size--;
+  }
+}

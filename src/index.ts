@@ -1,0 +1,44 @@
+/**
+ * asyncio-ts: Python asyncio's model of concurrent I/O for TypeScript `async`/`await`.
+ *
+ * This entry point holds the core (tasks, cancel scopes, `run`), the combinators, the synchronisation
+ * primitives and the queues. The heavy integrations are subpaths: `asyncio-ts/executor` (worker threads),
+ * `asyncio-ts/http` (a pooled HTTP client) and `asyncio-ts/testing`.
+ * @module
+ */
+
+export { CancelScope } from './core/cancel-scope.js';
+export type { Clock, TimerEntry } from './core/clock.js';
+export {
+  AsyncioError,
+  BrokenBarrierError,
+  CancelledError,
+  InvalidStateError,
+  isCancellation,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  TimeoutError,
+} from './core/errors.js';
+export { Future } from './core/future.js';
+export { type RunOptions, run } from './core/run.js';
+export {
+  allTasks,
+  type CreateTaskOptions,
+  createTask,
+  currentTask,
+  type DoneCallback,
+  Task,
+  type TaskState,
+} from './core/task.js';
+export { type AsCompletedOptions, asCompleted } from './tasks/as-completed.js';
+export type { Awaitable, AwaitedOf } from './tasks/awaitable.js';
+export { cancellable, currentSignal } from './tasks/cancellable.js';
+export { type GatherOptions, gather, type Results } from './tasks/gather.js';
+export { type MapOptions, map } from './tasks/map.js';
+export { shield } from './tasks/shield.js';
+export { checkpoint, now, type SleepOptions, sleep } from './tasks/sleep.js';
+export { type GroupTaskOptions, TaskGroup, taskGroup } from './tasks/task-group.js';
+export { TimeoutScope, timeout, timeoutAt } from './tasks/timeout.js';
+export { type ReturnWhen, type WaitOptions, type WaitResult, wait } from './tasks/wait.js';
+export { waitFor } from './tasks/wait-for.js';

@@ -1,0 +1,161 @@
+/**
+ * `gather(...awaitables)`: asyncio.gather with cancellation that cleans up after itself.
+ * @module
+ */
+import { storage } from '../core/context.js';
+import { Task, type TaskObserver } from '../core/task.js';
+import { Waiter } from '../core/waiter.js';
+import { type Awaitable, type AwaitedOf, toTaskOrPromise } from './awaitable.js';
+
+/** Options of {@link gather}, passed as its last argument. */
+export interface GatherOptions {
+  /** Failures and `CancelledError`s stand in the result array instead of rejecting. Default false. */
+  returnExceptions?: boolean;
+}
+
+/** The results of {@link gather}, in argument order. */
+export type Results<T extends readonly unknown[]> = { -readonly [K in keyof T]: AwaitedOf<T[K]> };
+
+/**
+ * Waits for every awaitable and returns their results in argument order. Functions are started as tasks
+ * that `gather` owns. On the first failure it cancels the tasks it started that are still running, waits
+ * for them, and rejects with that error (tasks and promises passed in are left alone). With
+ * `{ returnExceptions: true }` as the last argument it never rejects for a child. If the caller is
+ * cancelled, every child task is cancelled and awaited, then `CancelledError` is thrown.
+ *
+ * @example
+ * ```ts
+ * import { gather, sleep } from 'asyncio-ts';
+ * const results = await gather(
+ *   () => sleep(100, 'a'),
+ *   () => sleep(200, 'b'),
+ * ); // ['a', 'b'] after about 200 ms
+ * ```
+ */
+export function gather<T extends readonly Awaitable<unknown>[]>(...awaitables: T): Promise<Results<T>>;
+export function gather<T extends readonly Awaitable<unknown>[]>(
+  ...args: [...T, GatherOptions & { returnExceptions: true }]
+): Promise<{ -readonly [K in keyof T]: AwaitedOf<T[K]> | unknown }>;
+export function gather<T extends readonly Awaitable<unknown>[]>(
+  ...args: [...T, GatherOptions]
+): Promise<Results<T>>;
+export function gather(...args: unknown[]): Promise<unknown[]> {
+  let returnExceptions = false;
+  const last = args[args.length - 1];
+  if (isOptions(last)) {
+    args.pop();
+    returnExceptions = last.returnExceptions === true;
+  }
+  const scope = storage.getStore();
+  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const count = args.length;
+  if (count === 0) return Promise.resolve([]);
+  const state = new GatherWaiter(count, returnExceptions);
+  const children: Array<Task<unknown> | PromiseLike<unknown>> = new Array(count);
+  // Start everything first, so that a failure seen while attaching can cancel every task gather started.
+  for (let i = 0; i < count; i++) {
+    const arg = args[i];
+    const child = toTaskOrPromise(arg, 'gather', i);
+    children[i] = child;
+    if (child instanceof Task) {
+      state.tasks[i] = child;
+      state.tasksPending++;
+      if (child !== arg) {
+        state.owned[i] = 1;
+        state.ownedPending++;
+      }
+    }
+  }
+  state.park(scope, undefined);
+  for (let i = 0; i < count; i++) {
+    const child = children[i]!;
+    if (child instanceof Task) {
+      if (child.done()) {
+        child.markRetrieved();
+        state.onTaskDone(child, i);
+      } else child.addCallback(state, i);
+    } else {
+      Promise.resolve(child).then(
+        (value) => state.onValue(i, value),
+        (err: unknown) => state.onFailure(i, err),
+      );
+    }
+  }
+  return state.promise;
+}
+
+function isOptions(value: unknown): value is GatherOptions {
+  if (typeof value !== 'object' || value === null || value instanceof Task) return false;
+  if (typeof (value as { then?: unknown }).then === 'function') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+class GatherWaiter extends Waiter<unknown[]> implements TaskObserver {
+  readonly results: unknown[];
+  readonly tasks: Array<Task<unknown> | undefined>;
+  /** 1 where gather started the task (it cancels only those on failure). */
+  readonly owned: Uint8Array;
+  private remaining: number;
+  tasksPending = 0;
+  ownedPending = 0;
+  private failed = false;
+  private firstError: unknown = undefined;
+  /** The caller's cancellation, once it arrived: gather then waits for every child task and rethrows it. */
+  private callerCancelled: unknown = undefined;
+  private readonly returnExceptions: boolean;
+
+  constructor(count: number, returnExceptions: boolean) {
+    super();
+    this.results = new Array(count);
+    this.tasks = new Array(count);
+    this.owned = new Uint8Array(count);
+    this.remaining = count;
+    this.returnExceptions = returnExceptions;
+  }
+
+  onTaskDone(task: Task<unknown>, index: number): void {
+    this.tasksPending--;
+    if (this.owned[index] === 1) this.ownedPending--;
+    if (task.state === 'fulfilled') this.onValue(index, task.outcome);
+    else this.onFailure(index, task.outcome);
+  }
+
+  onValue(index: number, value: unknown): void {
+    this.results[index] = value;
+    this.remaining--;
+    this.settleIfReady();
+  }
+
+  onFailure(index: number, error: unknown): void {
+    if (this.returnExceptions) this.results[index] = error;
+    else if (!this.failed && this.callerCancelled === undefined) {
+      this.failed = true;
+      this.firstError = error;
+      const tasks = this.tasks;
+      for (let i = 0; i < tasks.length; i++) if (this.owned[i] === 1) tasks[i]!.cancel();
+    }
+    this.remaining--;
+    this.settleIfReady();
+  }
+
+  /** The caller's scope was cancelled: cancel every child task, wait for them, then reject. */
+  override cancel(reason: unknown): void {
+    if (!this.pending || this.callerCancelled !== undefined) return;
+    this.callerCancelled = reason;
+    this.unpark();
+    for (const task of this.tasks) task?.cancel();
+    this.settleIfReady();
+  }
+
+  private settleIfReady(): void {
+    if (!this.pending) return;
+    if (this.callerCancelled !== undefined) {
+      if (this.tasksPending === 0) this.fail(this.callerCancelled);
+    } else if (this.failed) {
+      if (this.ownedPending === 0) this.fail(this.firstError);
+    } else if (this.remaining === 0) {
+      this.resolve(this.results);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * `map(fn, items, { concurrency })`: bounded concurrency without a semaphore or a task per job.
+ * `concurrency` worker tasks in a task group pull items lazily from one iterator.
+ * @module
+ */
+import { InvalidStateError } from '../core/errors.js';
+import { checkFunction, checkOptions, describe } from '../core/validate.js';
+import { cancellable } from './cancellable.js';
+import { taskGroup } from './task-group.js';
+
+/** Options of {@link map}. */
+export interface MapOptions {
+  /** How many calls of `fn` run at once (an integer ≥ 1, or Infinity: all at once). Default Infinity. */
+  concurrency?: number;
+  /** Failures stand in the result array instead of rejecting. Default false. */
+  returnExceptions?: boolean;
+}
+
+/**
+ * Calls `fn(item, index)` for each item with at most `concurrency` calls running at once and returns the
+ * results in input order. Items are pulled lazily (an endless generator is fine): never more than
+ * `concurrency` are started. The first failure cancels the running calls and is thrown (as `gather`);
+ * cancelling the caller cancels them all.
+ *
+ * @example
+ * ```ts
+ * import { map, sleep } from 'asyncio-ts';
+ * const pages = await map(async (id) => { await sleep(100); return `item-${id}`; }, [1, 2, 3, 4], {
+ *   concurrency: 2,
+ * }); // ['item-1', 'item-2', 'item-3', 'item-4'] after about 200 ms
+ * ```
+ */
+export async function map<T, R>(
+  fn: (item: T, index: number) => PromiseLike<R> | R,
+  items: Iterable<T> | AsyncIterable<T>,
+  options?: MapOptions,
+): Promise<R[]> {
+  checkFunction(fn, 'fn', 'map');
+  checkOptions(options, 'map');
+  const concurrency = options?.concurrency ?? Number.POSITIVE_INFINITY;
+  if (typeof concurrency !== 'number') {
+    throw new TypeError(`map: options.concurrency must be a number, received ${describe(concurrency)}`);
+  }
+  if (concurrency !== Number.POSITIVE_INFINITY && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new RangeError(
+      `map: options.concurrency must be an integer >= 1 or Infinity, received ${concurrency}`,
+    );
+  }
+  const returnExceptions = options?.returnExceptions === true;
+  const source = openSource(items);
+  const results: R[] = [];
+  let nextIndex = 0;
+  let exhausted = false;
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      let step: IteratorResult<T>;
+      if (source.sync !== undefined) step = source.sync.next();
+      else step = await cancellable(source.pullAsync());
+      if (step.done) {
+        exhausted = true;
+        return;
+      }
+      const index = nextIndex++;
+      try {
+        results[index] = await fn(step.value, index);
+      } catch (err) {
+        if (!returnExceptions) throw err;
+        results[index] = err as R;
+      }
+    }
+  };
+
+  let workers = concurrency;
+  if (workers === Number.POSITIVE_INFINITY) {
+    if (source.sync === undefined) workers = 1024;
+    else if (Array.isArray(items)) workers = Math.max(1, items.length);
+    else workers = 1024;
+  }
+  try {
+    await taskGroup(async (tg) => {
+      for (let i = 0; i < workers && !exhausted; i++) tg.createTask(worker);
+    });
+  } finally {
+    if (!exhausted) source.close();
+  }
+  results.length = nextIndex;
+  return results;
+}
+
+interface Source<T> {
+  sync: Iterator<T> | undefined;
+  pullAsync(): Promise<IteratorResult<T>>;
+  close(): void;
+}
+
+function openSource<T>(items: Iterable<T> | AsyncIterable<T>): Source<T> {
+  if (
+    items !== null &&
+    typeof items === 'object' &&
+    typeof (items as Iterable<T>)[Symbol.iterator] === 'function'
+  ) {
+    const iterator = (items as Iterable<T>)[Symbol.iterator]();
+    return {
+      sync: iterator,
+      pullAsync: () => Promise.reject(new InvalidStateError('map: synchronous source')),
+      close: () => void iterator.return?.(),
+    };
+  }
+  if (
+    items !== null &&
+    typeof items === 'object' &&
+    typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === 'function'
+  ) {
+    const iterator = (items as AsyncIterable<T>)[Symbol.asyncIterator]();
+    // One next() in flight at a time: async iterators need not support concurrent pulls.
+    let tail: Promise<unknown> = Promise.resolve();
+    return {
+      sync: undefined,
+      pullAsync: () => {
+        const step = tail.then(() => iterator.next());
+        tail = step.then(undefined, () => undefined);
+        return step;
+      },
+      close: () => {
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      },
+    };
+  }
+  throw new TypeError(`map: items must be an iterable or async iterable, received ${describe(items)}`);
+}

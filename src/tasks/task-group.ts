@@ -1,0 +1,157 @@
+/**
+ * `taskGroup(fn)`: structured concurrency (asyncio.TaskGroup, trio's nursery). Children are tasks whose
+ * parent scope is the group, so cancelling the group reaches them without any bookkeeping per child beyond
+ * one counter; the group observes their completion without a closure per child.
+ * @module
+ */
+import { CancelScope } from '../core/cancel-scope.js';
+import { storage } from '../core/context.js';
+import { CancelledError, InvalidStateError, isCancellation } from '../core/errors.js';
+import { globalRun, type RunState } from '../core/run-state.js';
+import { spawn, type Task, type TaskObserver } from '../core/task.js';
+import { checkFunction, checkOptions, describe } from '../core/validate.js';
+
+/** `'open'` while the body runs, `'closing'` while the group waits for its children, then `'closed'`. */
+type GroupState = 'open' | 'closing' | 'closed';
+
+/** Options of {@link TaskGroup.createTask}. */
+export interface GroupTaskOptions {
+  /** A name shown in warnings and the task tree. */
+  name?: string;
+}
+
+/**
+ * The handle `taskGroup(fn)` passes to `fn`: start children with `createTask`; read `errors` afterwards.
+ *
+ * @example
+ * ```ts
+ * import { taskGroup, sleep } from 'asyncio-ts';
+ * const [a, b] = await taskGroup(async (tg) => {
+ *   const a = tg.createTask(() => sleep(100, 'a'));
+ *   const b = tg.createTask(() => sleep(200, 'b'));
+ *   return [a, b];
+ * });
+ * console.log(a.result(), b.result()); // 'a' 'b'
+ * ```
+ */
+export class TaskGroup extends CancelScope implements TaskObserver {
+  /**
+   * Every non-cancellation error of the children and the body, in the order they happened. `errors[0]`
+   * is the one `taskGroup` rejects with.
+   */
+  readonly errors: unknown[] = [];
+  /** @internal */
+  private state: GroupState = 'open';
+  /** @internal children not yet done */
+  private pending = 0;
+  /** @internal */
+  private idleResolve: (() => void) | undefined = undefined;
+  /** @internal */
+  private readonly run: RunState;
+
+  /** @internal use {@link taskGroup}. */
+  constructor(parent: CancelScope | undefined, run: RunState) {
+    super(parent, parent?.task, false);
+    this.run = run;
+  }
+
+  /** Starts `fn` as a child of the group. Throws `InvalidStateError` once the group has finished. */
+  createTask<T>(fn: () => PromiseLike<T> | T, options?: GroupTaskOptions): Task<T> {
+    checkFunction(fn, 'fn', 'TaskGroup.createTask');
+    checkOptions(options, 'TaskGroup.createTask');
+    const name = options?.name;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new TypeError(`TaskGroup.createTask: options.name must be a string, received ${describe(name)}`);
+    }
+    if (this.state === 'closed') {
+      throw new InvalidStateError('TaskGroup.createTask(): the task group has finished');
+    }
+    const task = spawn(fn, name, this.run, this);
+    this.pending++;
+    task.addCallback(this, 0);
+    return task;
+  }
+
+  /** @internal */
+  onTaskDone(task: Task<unknown>): void {
+    if (task.state === 'rejected') this.fail(task.outcome);
+    if (--this.pending === 0 && this.idleResolve !== undefined) {
+      const resolve = this.idleResolve;
+      this.idleResolve = undefined;
+      resolve();
+    }
+  }
+
+  /** @internal records a failure and cancels the body and every child. */
+  fail(error: unknown): void {
+    this.errors.push(error);
+    this.abort(error);
+  }
+
+  /** @internal */
+  abort(cause: unknown): void {
+    this.cancelScope(new CancelledError('The task group is cancelled because a task failed', { cause }));
+  }
+
+  /** @internal */
+  waitChildren(): Promise<void> {
+    this.state = 'closing';
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.idleResolve = resolve;
+    });
+  }
+
+  /** @internal */
+  close(): void {
+    this.state = 'closed';
+    this.detachFromParent();
+  }
+}
+
+/**
+ * Runs `fn` with a {@link TaskGroup} and returns its value once every child has finished. When a child
+ * fails, or `fn` throws, the other children and `fn` are cancelled and awaited, and `taskGroup` rejects with
+ * that first error (all of them are on `tg.errors`). If the caller is cancelled, every child is cancelled
+ * and awaited, then `CancelledError` propagates. A child cancelled on its own does not fail the group.
+ *
+ * @example
+ * ```ts
+ * import { taskGroup } from 'asyncio-ts';
+ * await taskGroup(async (tg) => {
+ *   for (const url of urls) tg.createTask(() => download(url), { name: url });
+ * }); // all downloads done here, or the first failure thrown after the rest were cancelled
+ * ```
+ */
+export async function taskGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
+  checkFunction(fn, 'fn', 'taskGroup');
+  const parent = storage.getStore();
+  if (parent !== undefined && parent.cancelReason !== undefined) throw parent.cancelReason;
+  const group = new TaskGroup(parent, parent?.task?.run ?? globalRun);
+  let value: T | undefined;
+  let bodyError: unknown;
+  let bodyFailed = false;
+  try {
+    value = await storage.run(group, callBody, group, fn);
+  } catch (err) {
+    bodyFailed = true;
+    bodyError = err;
+    if (isCancellation(err)) group.abort(err);
+    else group.fail(err);
+  }
+  await group.waitChildren();
+  group.close();
+  if (group.errors.length > 0) throw group.errors[0];
+  if (bodyFailed) throw bodyError;
+  const outside = parent?.cancelReason;
+  if (outside !== undefined) throw outside;
+  return value as T;
+}
+
+function callBody<T>(group: TaskGroup, fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(fn(group));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}

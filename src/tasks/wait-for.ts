@@ -1,0 +1,138 @@
+/**
+ * `waitFor(awaitable, ms)`: asyncio.wait_for.
+ * @module
+ */
+import type { Clock, TimerEntry } from '../core/clock.js';
+import { storage } from '../core/context.js';
+import { TimeoutError } from '../core/errors.js';
+import { Task, type TaskObserver } from '../core/task.js';
+import { checkOptionalMs, describe } from '../core/validate.js';
+import { Waiter } from '../core/waiter.js';
+import type { Awaitable, AwaitedOf } from './awaitable.js';
+import { clockOf } from './sleep.js';
+import { timeout } from './timeout.js';
+
+/**
+ * Waits for `awaitable` at most `ms` milliseconds (`null`: no limit), then throws `TimeoutError`:
+ * - a function runs inside `timeout(ms)` in the caller's task;
+ * - a task is cancelled at the deadline and awaited before `TimeoutError` is thrown (if the caller is
+ *   cancelled, the task is cancelled and awaited too);
+ * - a foreign promise cannot be cancelled: it is abandoned and `TimeoutError` is thrown at the deadline.
+ *
+ * @example
+ * ```ts
+ * import { waitFor, sleep, TimeoutError } from 'asyncio-ts';
+ * try {
+ *   await waitFor(() => sleep(5000), 1000);
+ * } catch (err) {
+ *   if (err instanceof TimeoutError) console.log('Timed out!');
+ * }
+ * ```
+ */
+export function waitFor<A extends Awaitable<unknown>>(
+  awaitable: A,
+  ms: number | null,
+): Promise<AwaitedOf<A>> {
+  checkOptionalMs(ms, 'ms', 'waitFor');
+  if (typeof awaitable === 'function' && !(awaitable instanceof Task)) {
+    return timeout(ms, awaitable as () => PromiseLike<AwaitedOf<A>>);
+  }
+  const isTask = awaitable instanceof Task;
+  if (!isTask && (awaitable === null || typeof (awaitable as PromiseLike<unknown>)?.then !== 'function')) {
+    throw new TypeError(
+      `waitFor: awaitable must be a Task, a promise or a function, received ${describe(awaitable)}`,
+    );
+  }
+  const scope = storage.getStore();
+  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const clock = clockOf(scope);
+  const waiter = new WaitForWaiter<AwaitedOf<A>>(
+    clock,
+    isTask ? (awaitable as Task<AwaitedOf<A>>) : undefined,
+  );
+  waiter.park(scope, undefined);
+  if (isTask) {
+    const task = awaitable as Task<unknown>;
+    task.markRetrieved();
+    if (task.done()) waiter.onTaskDone(task);
+    else task.addCallback(waiter, 0);
+  } else {
+    (awaitable as PromiseLike<AwaitedOf<A>>).then(
+      (value) => waiter.resolve(value),
+      (err: unknown) => waiter.fail(err),
+    );
+  }
+  if (ms !== null && waiter.pending) {
+    if (ms <= 0) waiter.onTimer();
+    else {
+      waiter.deadline = clock.now() + ms;
+      clock.schedule(waiter);
+    }
+  }
+  return waiter.promise;
+}
+
+class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
+  deadline = 0;
+  heapIndex = -1;
+  private readonly clock: Clock;
+  private readonly task: Task<T> | undefined;
+  /** Set once the task was cancelled by us: the error to throw once it is done (TimeoutError or the caller's). */
+  private pendingError: unknown = undefined;
+  private timedOut = false;
+
+  constructor(clock: Clock, task: Task<T> | undefined) {
+    super();
+    this.clock = clock;
+    this.task = task;
+  }
+
+  onTaskDone(task: Task<unknown>): void {
+    if (this.heapIndex >= 0) this.clock.unschedule(this);
+    const state = task.state;
+    if (this.pendingError !== undefined) {
+      // We cancelled it: a task that still produced a value or its own error reports that (asyncio 3.12).
+      if (!this.timedOut) this.fail(this.pendingError);
+      else if (state === 'fulfilled') this.resolve(task.outcome as T);
+      else if (state === 'rejected') this.fail(task.outcome);
+      else
+        this.fail(
+          new TimeoutError(`waitFor: task ${task.name} did not finish in time`, { cause: task.outcome }),
+        );
+    } else if (state === 'fulfilled') this.resolve(task.outcome as T);
+    else this.fail(task.outcome);
+  }
+
+  onTimer(): void {
+    if (!this.pending) return;
+    const task = this.task;
+    if (task === undefined) {
+      this.fail(new TimeoutError('waitFor: the promise did not settle in time'));
+      return;
+    }
+    this.timedOut = true;
+    this.pendingError = true;
+    this.unpark();
+    task.cancel('waitFor timed out');
+    if (task.done()) this.onTaskDone(task);
+  }
+
+  /** The caller was cancelled: cancel the task too, wait for it, then rethrow the caller's cancellation. */
+  override cancel(reason: unknown): void {
+    if (!this.pending) return;
+    if (this.heapIndex >= 0) this.clock.unschedule(this);
+    const task = this.task;
+    if (task === undefined || task.done()) {
+      super.cancel(reason);
+      return;
+    }
+    this.timedOut = false;
+    this.pendingError = reason;
+    this.unpark();
+    task.cancel(reason);
+  }
+
+  protected override detach(): void {
+    if (this.heapIndex >= 0) this.clock.unschedule(this);
+  }
+}
