@@ -8,7 +8,7 @@
  */
 
 export { CancelScope } from './core/cancel-scope.js';
-export type { Clock, TimerEntry } from './core/clock.js';
+export type { Clock, ClockRun, TimerEntry } from './core/clock.js';
 export {
   AsyncioError,
   BrokenBarrierError,

@@ -37,7 +37,7 @@ export interface Clock {
   detach?(run: ClockRun): void;
 }
 
-/** What a clock may learn of the run that uses it. @internal */
+/** What a clock may learn of the run that uses it. */
 export interface ClockRun {
   /** Number of pending tasks of the run. */
   readonly pendingTasks: number;

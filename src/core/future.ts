@@ -141,7 +141,7 @@ export class Future<T> implements PromiseLike<T> {
 class FutureWaiter<T> extends Waiter<T> {
   private readonly future: Future<T>;
   constructor(future: Future<T>) {
-    super();
+    super('Future');
     this.future = future;
   }
   protected override detach(): void {

@@ -361,8 +361,11 @@ function onBodyRejected(err: unknown): void {
 class TaskWaiter<T> extends Waiter<T> implements TaskObserver {
   private readonly target: Task<T>;
   constructor(target: Task<T>) {
-    super();
+    super('await task');
     this.target = target;
+  }
+  override describe(): string {
+    return `await task ${this.target.name}`;
   }
   onTaskDone(task: Task<unknown>): void {
     if (task.stateCode === FULFILLED) this.resolve(task.outcome as T);

@@ -34,11 +34,23 @@ export class Waiter<T> {
   queuePrev: Waiter<unknown> | undefined = undefined;
   queueNext: Waiter<unknown> | undefined = undefined;
 
-  constructor() {
+  /**
+   * What is being waited for, for humans and tools (the task tree, tracing): e.g. `'Lock.acquire'`,
+   * `'Queue.get'`, `'sleep'`. Subclasses may override {@link describe} to add detail.
+   */
+  readonly label: string;
+
+  constructor(label = 'wait') {
+    this.label = label;
     this.promise = new Promise<T>((resolve, reject) => {
       this.resolveFn = resolve as (value: unknown) => void;
       this.rejectFn = reject;
     });
+  }
+
+  /** A one-line description of the wait, e.g. `'sleep 500 ms'`. */
+  describe(): string {
+    return this.label;
   }
 
   /** Links the waiter into `scope` (cancelled with it) and `signal` (rejected with its reason). */

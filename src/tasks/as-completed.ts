@@ -142,7 +142,7 @@ class AsCompletedIterator implements TaskObserver, TimerEntry {
       return Promise.reject(this.timeoutError());
     }
     if (this.waiter !== undefined) return this.waiter.promise;
-    const waiter = new Waiter<IteratorResult<Item>>();
+    const waiter = new Waiter<IteratorResult<Item>>('asCompleted');
     waiter.park(scope, undefined);
     this.waiter = waiter;
     // A cancelled step leaves the iteration: stop listening and cancel what we started.

@@ -31,7 +31,7 @@ export function cancellable<T>(promise: PromiseLike<T>): Promise<T> {
     Promise.resolve(promise).then(undefined, ignore);
     return Promise.reject(scope.cancelReason);
   }
-  const waiter = new Waiter<T>();
+  const waiter = new Waiter<T>('cancellable');
   waiter.park(scope, undefined);
   promise.then(
     (value) => waiter.resolve(value),

@@ -106,7 +106,7 @@ class GatherWaiter extends Waiter<unknown[]> implements TaskObserver {
   private readonly returnExceptions: boolean;
 
   constructor(count: number, returnExceptions: boolean) {
-    super();
+    super('gather');
     this.results = new Array(count);
     this.tasks = new Array(count);
     this.owned = new Uint8Array(count);

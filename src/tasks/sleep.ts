@@ -24,12 +24,15 @@ class SleepWaiter<T> extends Waiter<T> implements TimerEntry {
   private readonly clock: Clock;
   private readonly result: T;
   constructor(clock: Clock, result: T) {
-    super();
+    super('sleep');
     this.clock = clock;
     this.result = result;
   }
   onTimer(): void {
     this.resolve(this.result);
+  }
+  override describe(): string {
+    return this.deadline === 0 ? 'sleep forever' : `sleep until ${this.deadline.toFixed(0)} ms`;
   }
   protected override detach(): void {
     this.clock.unschedule(this);
@@ -111,7 +114,7 @@ let yieldValues: unknown[] = [];
 let immediateArmed = false;
 
 function yieldOnce<T>(scope: CancelScope | undefined, signal: AbortSignal | undefined, value: T): Promise<T> {
-  const waiter = new Waiter<T>();
+  const waiter = new Waiter<T>('checkpoint');
   waiter.park(scope, signal);
   yielders.push(waiter as Waiter<unknown>);
   yieldValues.push(value);

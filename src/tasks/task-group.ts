@@ -8,7 +8,7 @@ import { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError, isCancellation } from '../core/errors.js';
 import { globalRun, type RunState } from '../core/run-state.js';
-import { spawn, type Task, type TaskObserver } from '../core/task.js';
+import { spawn, type Task } from '../core/task.js';
 import { checkFunction, checkOptions, describe } from '../core/validate.js';
 
 /** `'open'` while the body runs, `'closing'` while the group waits for its children, then `'closed'`. */
@@ -34,7 +34,7 @@ export interface GroupTaskOptions {
  * console.log(a.result(), b.result()); // 'a' 'b'
  * ```
  */
-export class TaskGroup extends CancelScope implements TaskObserver {
+export class TaskGroup extends CancelScope {
   /**
    * Every non-cancellation error of the children and the body, in the order they happened. `errors[0]`
    * is the one `taskGroup` rejects with.

@@ -4,7 +4,7 @@
  * @module
  */
 import { CancelScope } from '../core/cancel-scope.js';
-import type { Clock, TimerEntry } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError, isCancellation, TimeoutError } from '../core/errors.js';
 import { checkFunction, checkMs, checkOptionalMs } from '../core/validate.js';
@@ -25,7 +25,8 @@ type TimeoutState = 'active' | 'expired' | 'exited';
  * });
  * ```
  */
-export class TimeoutScope extends CancelScope implements TimerEntry {
+// Also a TimerEntry for the clock (structurally: those members are internal to the published types).
+export class TimeoutScope extends CancelScope {
   /** @internal Infinity when there is no deadline. */
   deadline = Number.POSITIVE_INFINITY;
   /** @internal */

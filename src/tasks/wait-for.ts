@@ -82,7 +82,7 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
   private timedOut = false;
 
   constructor(clock: Clock, task: Task<T> | undefined) {
-    super();
+    super('waitFor');
     this.clock = clock;
     this.task = task;
   }

@@ -102,7 +102,7 @@ class WaitWaiter extends Waiter<WaitResult<Item>> implements TaskObserver, Timer
   private readonly returnWhen: ReturnWhen;
 
   constructor(clock: Clock, returnWhen: ReturnWhen) {
-    super();
+    super('wait');
     this.clock = clock;
     this.returnWhen = returnWhen;
   }

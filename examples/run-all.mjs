@@ -1,0 +1,28 @@
+// `npm start`: runs the TypeScript twin of every program of the seed document, one after another, each
+// under a heading. Each example is its own process (as each seed program is its own script).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** In the seed document's order. */
+export const EXAMPLES = [
+  { file: 'hello.ts', title: 'Hello, asyncio: one coroutine that waits' },
+  { file: 'sync-vs-async.ts', title: 'Synchronous vs asynchronous: ≈ 5 s vs ≈ 1 s' },
+  { file: 'wait-for.ts', title: 'Timeouts with waitFor' },
+  { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
+];
+
+const only = process.argv[2];
+let failed = 0;
+for (const { file, title } of EXAMPLES) {
+  if (only !== undefined && !file.startsWith(only)) continue;
+  console.log(`\n=== ${title} (examples/${file}) ===`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`!!! examples/${file} exited with ${result.status ?? result.signal}`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);

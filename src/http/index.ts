@@ -1,0 +1,5 @@
+/**
+ * `asyncio-ts/http`: aiohttp's ClientSession on undici.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * `asyncio-ts/testing`: a local HTTP test server, a virtual clock and leak assertions for tests.
+ * @module
+ */
+export {};
