@@ -15,6 +15,14 @@ export class RunState implements ClockRun {
   /** Pending tasks of this run (not started or running), most recent first. */
   head: Task<unknown> | undefined = undefined;
   pendingTasks = 0;
+  /**
+   * Tasks parked in at least one library waiter that only the clock or another task can settle (see
+   * `Waiter.holdsClock`). A task that ended with such a waiter still parked stays counted, so this may
+   * exceed the blocked pending tasks: a virtual clock confirms by walking the tasks before it jumps.
+   */
+  blockedTasks = 0;
+  /** Parked waiters that hold a virtual clock (foreign I/O, a checkpoint's yield, a thread job). */
+  clockHolds = 0;
   /** Failed tasks whose exception has not been retrieved; reported when the run ends. */
   readonly unretrieved = new Set<Task<unknown>>();
   /** Called, in order, when the run ends (after its tasks are done). */

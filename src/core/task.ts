@@ -69,6 +69,8 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   /** @internal the first callback inline: most tasks have at most one. */ private cb0: Callback | undefined;
   /** @internal */ private tag0 = 0;
   /** @internal */ private moreCallbacks: Array<[Callback, number]> | undefined = undefined;
+  /** @internal library waiters parked in this task's scopes that count it as blocked (`RunState.blockedTasks`). */
+  parkedWaits = 0;
   /** @internal set once the outcome was observed (await, result(), exception(), a callback). */
   retrieved = false;
   /** @internal */ private cancelRequests = 0;

@@ -33,6 +33,12 @@ export class Waiter<T> {
   queue: WaiterQueue<Waiter<unknown>> | undefined = undefined;
   queuePrev: Waiter<unknown> | undefined = undefined;
   queueNext: Waiter<unknown> | undefined = undefined;
+  /**
+   * True for a wait that ends without the clock or another task of the run: foreign I/O (`cancellable`), a
+   * checkpoint's yield, a worker-thread job. Set before `park`. Such a wait keeps a virtual clock from jumping
+   * (`asyncio-ts/testing`); every other wait counts its task as blocked.
+   */
+  holdsClock = false;
 
   /**
    * What is being waited for, for humans and tools (the task tree, tracing): e.g. `'Lock.acquire'`,
@@ -57,6 +63,11 @@ export class Waiter<T> {
   park(scope: CancelScope | undefined, signal: AbortSignal | undefined): void {
     if (scope !== undefined) {
       this.scope = scope;
+      const task = scope.task;
+      if (task !== undefined) {
+        if (this.holdsClock) task.run.clockHolds++;
+        else if (task.parkedWaits++ === 0) task.run.blockedTasks++;
+      }
       const head = scope.waiterHead;
       this.scopeNext = head;
       if (head !== undefined) head.scopePrev = this as Waiter<unknown>;
@@ -72,6 +83,11 @@ export class Waiter<T> {
   protected unpark(): void {
     const scope = this.scope;
     if (scope !== undefined) {
+      const task = scope.task;
+      if (task !== undefined) {
+        if (this.holdsClock) task.run.clockHolds--;
+        else if (--task.parkedWaits === 0) task.run.blockedTasks--;
+      }
       const prev = this.scopePrev;
       const next = this.scopeNext;
       if (prev !== undefined) prev.scopeNext = next;

@@ -32,6 +32,7 @@ export function cancellable<T>(promise: PromiseLike<T>): Promise<T> {
     return Promise.reject(scope.cancelReason);
   }
   const waiter = new Waiter<T>('cancellable');
+  waiter.holdsClock = true; // foreign I/O: a virtual clock must not jump past it
   waiter.park(scope, undefined);
   promise.then(
     (value) => waiter.resolve(value),

@@ -115,6 +115,7 @@ let immediateArmed = false;
 
 function yieldOnce<T>(scope: CancelScope | undefined, signal: AbortSignal | undefined, value: T): Promise<T> {
   const waiter = new Waiter<T>('checkpoint');
+  waiter.holdsClock = true; // runnable, not blocked: ends on the next turn by itself
   waiter.park(scope, signal);
   yielders.push(waiter as Waiter<unknown>);
   yieldValues.push(value);
