@@ -58,8 +58,8 @@ export function waitFor<A extends Awaitable<unknown>>(
     else task.addCallback(waiter, 0);
   } else {
     (awaitable as PromiseLike<AwaitedOf<A>>).then(
-      (value) => waiter.resolve(value),
-      (err: unknown) => waiter.fail(err),
+      (value) => waiter.settle(true, value),
+      (err: unknown) => waiter.settle(false, err),
     );
   }
   if (ms !== null && waiter.pending) {
@@ -85,6 +85,14 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
     super('waitFor');
     this.clock = clock;
     this.task = task;
+  }
+
+  /** The foreign promise settled. */
+  settle(fulfilled: boolean, outcome: unknown): void {
+    if (!this.pending) return;
+    if (this.heapIndex >= 0) this.clock.unschedule(this);
+    if (fulfilled) this.resolve(outcome as T);
+    else this.fail(outcome);
   }
 
   onTaskDone(task: Task<unknown>): void {

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CancelledError, checkpoint, createTask, Future, InvalidStateError, run } from 'asyncio-ts';
+
+test('a future bridges a callback API', async () => {
+  const fut = new Future<string>();
+  assert.equal(fut.done(), false);
+  assert.throws(() => fut.result(), InvalidStateError);
+  const order: string[] = [];
+  fut.addDoneCallback((f) => order.push(`cb:${f.result()}`));
+  setTimeout(() => fut.setResult('ready'), 1);
+  assert.equal(await fut, 'ready');
+  assert.deepEqual(order, ['cb:ready']);
+  assert.throws(() => fut.setResult('again'), InvalidStateError);
+  assert.equal(fut.exception(), undefined);
+});
+
+test('setException and cancel', async () => {
+  const err = new Error('x');
+  const failed = new Future<number>();
+  failed.setException(err);
+  await assert.rejects(
+    async () => failed,
+    (e: unknown) => e === err,
+  );
+  assert.equal(failed.exception(), err);
+
+  const cancelled = new Future<number>();
+  assert.equal(cancelled.cancel('no longer needed'), true);
+  assert.equal(cancelled.cancelled(), true);
+  assert.equal(cancelled.cancel(), false);
+  await assert.rejects(async () => cancelled, CancelledError);
+  assert.throws(() => cancelled.exception(), CancelledError);
+});
+
+test('awaiting a future is a checkpoint: a cancelled awaiter stops waiting, the future is untouched', async () => {
+  await run(async () => {
+    const fut = new Future<string>();
+    const waiter = createTask(async () => fut);
+    await checkpoint();
+    waiter.cancel();
+    await assert.rejects(async () => waiter, CancelledError);
+    assert.equal(fut.done(), false);
+    fut.setResult('later');
+    assert.equal(await fut, 'later');
+  });
+});

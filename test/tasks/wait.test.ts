@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CancelledError, checkpoint, createTask, run, sleep, wait } from 'asyncio-ts';
+import { assertNoTimers } from '../helpers/leaks.js';
+
+test('ALL_COMPLETED (default) returns when everything is done, failures included, never throwing', async () => {
+  await run(async () => {
+    const a = createTask(() => sleep(5, 'a'));
+    const b = createTask(async () => {
+      await sleep(10);
+      throw new Error('b failed');
+    });
+    const { done, pending } = await wait([a, b]);
+    assert.equal(done.size, 2);
+    assert.equal(pending.size, 0);
+    assert.equal(b.exception() instanceof Error, true);
+  });
+});
+
+test('FIRST_COMPLETED returns as soon as one is done and cancels nothing', async () => {
+  await run(async () => {
+    const fast = createTask(() => sleep(5, 'fast'));
+    const slow = createTask(() => sleep(10_000, 'slow'));
+    const { done, pending } = await wait([fast, slow], { returnWhen: 'FIRST_COMPLETED' });
+    assert.deepEqual([...done], [fast]);
+    assert.deepEqual([...pending], [slow]);
+    assert.equal(slow.done(), false);
+    slow.cancel();
+  });
+  await assertNoTimers();
+});
+
+test('FIRST_EXCEPTION returns at the first failure, or when all are done', async () => {
+  await run(async () => {
+    const ok = createTask(() => sleep(1, 'ok'));
+    const bad = createTask(async () => {
+      await sleep(10);
+      throw new Error('bad');
+    });
+    const slow = createTask(() => sleep(10_000));
+    const first = await wait([ok, bad, slow], { returnWhen: 'FIRST_EXCEPTION' });
+    assert.ok(first.done.has(ok) && first.done.has(bad));
+    assert.deepEqual([...first.pending], [slow]);
+    bad.exception();
+    slow.cancel();
+
+    const all = await wait([createTask(() => sleep(1)), createTask(() => sleep(2))], {
+      returnWhen: 'FIRST_EXCEPTION',
+    });
+    assert.equal(all.done.size, 2);
+  });
+});
+
+test('timeout returns what is done so far, cancelling nothing, and leaves no timer', async () => {
+  await run(async () => {
+    const fast = createTask(() => sleep(1));
+    const slow = createTask(() => sleep(10_000));
+    const { done, pending } = await wait([fast, slow], { timeout: 30 });
+    assert.deepEqual([...done], [fast]);
+    assert.deepEqual([...pending], [slow]);
+    assert.equal(slow.cancelled(), false);
+    slow.cancel();
+  });
+  await assertNoTimers();
+});
+
+test('accepts promises and functions; functions appear as the tasks started for them', async () => {
+  await run(async () => {
+    const promise = Promise.resolve(1);
+    const { done } = await wait([promise, () => sleep(1, 2)]);
+    assert.equal(done.size, 2);
+    assert.ok(done.has(promise));
+  });
+});
+
+test('waiting is a checkpoint: a cancelled caller stops waiting and the children go on', async () => {
+  await run(async () => {
+    const child = createTask(() => sleep(30, 'child'));
+    const caller = createTask(() => wait([child]));
+    await checkpoint();
+    caller.cancel();
+    await assert.rejects(async () => caller, CancelledError);
+    assert.equal(await child, 'child');
+  });
+});
+
+test('bad arguments', () => {
+  assert.throws(() => wait(5 as never), { name: 'TypeError', message: /wait: awaitables/ });
+  assert.throws(() => wait([], { returnWhen: 'SOON' as never }), {
+    name: 'RangeError',
+    message: /returnWhen/,
+  });
+  assert.throws(() => wait([], { timeout: Number.NaN }), { name: 'RangeError', message: /timeout/ });
+});
