@@ -7,7 +7,7 @@
  * @module
  */
 
-export { CancelScope } from './core/cancel-scope.js';
+export type { CancelScope } from './core/cancel-scope.js';
 export type { Clock, ClockRun, TimerEntry } from './core/clock.js';
 export {
   AsyncioError,
