@@ -31,6 +31,15 @@ export {
   Task,
   type TaskState,
 } from './core/task.js';
+export { Barrier, type BarrierStatistics } from './sync/barrier.js';
+export { BoundedSemaphore } from './sync/bounded-semaphore.js';
+export { Condition, type ConditionStatistics } from './sync/condition.js';
+export { Event, type EventStatistics } from './sync/event.js';
+export { Lock, type LockStatistics } from './sync/lock.js';
+export type { SignalOptions } from './sync/options.js';
+export { Permit } from './sync/permit.js';
+export { RateLimiter, type RateLimiterStatistics } from './sync/rate-limiter.js';
+export { Semaphore, type SemaphoreStatistics } from './sync/semaphore.js';
 export { type AsCompletedOptions, asCompleted } from './tasks/as-completed.js';
 export type { Awaitable, AwaitedOf } from './tasks/awaitable.js';
 export { cancellable, currentSignal } from './tasks/cancellable.js';

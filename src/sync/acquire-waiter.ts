@@ -1,0 +1,40 @@
+/**
+ * The waiter of `Lock` and `Semaphore` acquisitions: a grant that could not be delivered (its task was
+ * cancelled in between) is handed on to the next waiter by the owner (DESIGN principle 5).
+ * @module
+ */
+import { Waiter } from '../core/waiter.js';
+import type { Permit } from './permit.js';
+
+/** The side of a primitive that hands a revoked grant on. @internal */
+export interface GrantSource {
+  /** Passes the lock or permit that a cancelled waiter could not take to the next waiter (or frees it). */
+  handOn(): void;
+}
+
+/** @internal */
+export class AcquireWaiter extends Waiter<Permit | undefined> {
+  /** `acquire()` wants a Permit; `runExclusive` and the Condition's re-acquire do not (no allocation). */
+  readonly wantsPermit: boolean;
+  private readonly source: GrantSource;
+
+  constructor(source: GrantSource, label: string, wantsPermit: boolean) {
+    super(label);
+    this.source = source;
+    this.wantsPermit = wantsPermit;
+  }
+
+  protected override revoke(): void {
+    this.source.handOn();
+  }
+}
+
+/**
+ * Gives `value` to a waiter just taken off a queue. A waiter linked to no scope and no signal cannot be
+ * cancelled, so it is resolved at once; otherwise the grant is tentative until it is delivered.
+ * @internal
+ */
+export function handTo<T>(waiter: Waiter<T>, value: T): void {
+  if (waiter.scope === undefined && waiter.signal === undefined) waiter.resolve(value);
+  else waiter.grant(value);
+}

@@ -1,0 +1,209 @@
+/**
+ * `Lock`: mutual exclusion, FIFO-fair and cancellation-safe (asyncio.Lock). Each holding is numbered, so a
+ * spent `Permit` or a finished `runExclusive` can never release a later holder's lock.
+ * @module
+ */
+import { inspect } from 'node:util';
+import { CancelScope } from '../core/cancel-scope.js';
+import { storage } from '../core/context.js';
+import { InvalidStateError } from '../core/errors.js';
+import { checkFunction } from '../core/validate.js';
+import { WaiterQueue } from '../core/waiter.js';
+import { AcquireWaiter, handTo } from './acquire-waiter.js';
+import { type SignalOptions, signalOf } from './options.js';
+import { Permit } from './permit.js';
+
+/** What {@link Lock.statistics} reports. */
+export interface LockStatistics {
+  /** Whether someone holds the lock. */
+  locked: boolean;
+  /** Callers waiting in `acquire()` or `runExclusive()`. */
+  waiters: number;
+}
+
+/**
+ * A mutual-exclusion lock. `acquire()` resolves with a {@link Permit} (release it, or `using`);
+ * `runExclusive(fn)` holds the lock while `fn` runs. Waiters get the lock in arrival order; a waiter
+ * cancelled at the moment it is granted the lock passes it on. Not re-entrant, and any code may release it
+ * (asyncio semantics).
+ *
+ * @example
+ * ```ts
+ * import { Lock } from 'asyncio-ts';
+ * const lock = new Lock();
+ * let balance = 100;
+ * async function withdraw(amount: number) {
+ *   using _ = await lock.acquire();
+ *   const current = balance;
+ *   await audit(current); // other tasks cannot interleave here
+ *   balance = current - amount;
+ * }
+ * ```
+ */
+export class Lock {
+  /** @internal */
+  private held = false;
+  /**
+   * @internal Counts acquisitions. The current holding is number `generation`; releasing an older number
+   * (a spent permit, a runExclusive whose lock was released by hand) does nothing.
+   */
+  private generation = 0;
+  /** @internal FIFO of callers waiting for the lock. Non-empty only while `held`. */
+  private readonly waiters = new WaiterQueue<AcquireWaiter>();
+
+  /** True while someone holds the lock. */
+  locked(): boolean {
+    return this.held;
+  }
+
+  /**
+   * Takes the lock without waiting: a {@link Permit}, or `undefined` if it is held.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from 'asyncio-ts';
+   * const lock = new Lock();
+   * using permit = lock.tryAcquire();
+   * if (permit) console.log('locked by us');
+   * ```
+   */
+  tryAcquire(): Permit | undefined {
+    if (this.held) return undefined;
+    this.held = true;
+    return new Permit(this, ++this.generation);
+  }
+
+  /**
+   * Waits for the lock and resolves with a {@link Permit}. A checkpoint that settles without yielding when
+   * the lock is free; rejects with `CancelledError` if the calling scope is cancelled, or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from 'asyncio-ts';
+   * const lock = new Lock();
+   * const permit = await lock.acquire({ signal: AbortSignal.timeout(1000) });
+   * try { await work(); } finally { permit.release(); }
+   * ```
+   */
+  acquire(options?: SignalOptions): Promise<Permit> {
+    const signal = signalOf(options, 'Lock.acquire');
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve(new Permit(this, ++this.generation));
+    }
+    const waiter = new AcquireWaiter(this, 'Lock.acquire', true);
+    waiter.park(scope, signal);
+    this.waiters.push(waiter);
+    return waiter.promise as Promise<Permit>;
+  }
+
+  /**
+   * Releases the lock: the first waiter gets it, or it becomes free. Throws `InvalidStateError` if the lock
+   * is not held. Not a checkpoint.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from 'asyncio-ts';
+   * const lock = new Lock();
+   * await lock.acquire();
+   * lock.release();
+   * ```
+   */
+  release(): void {
+    if (!this.held) throw new InvalidStateError('Lock.release(): the lock is not locked');
+    this.handOn();
+  }
+
+  /**
+   * Runs `fn` while holding the lock and releases it however `fn` ends. A checkpoint while it waits;
+   * `fn` is not called if the wait is cancelled.
+   *
+   * @example
+   * ```ts
+   * import { Lock } from 'asyncio-ts';
+   * const lock = new Lock();
+   * const value = await lock.runExclusive(async () => readModifyWrite());
+   * ```
+   */
+  runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
+    checkFunction(fn, 'fn', 'Lock.runExclusive');
+    const signal = signalOf(options, 'Lock.runExclusive');
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.held) {
+      this.held = true;
+      return this.runHeld(fn, ++this.generation);
+    }
+    const waiter = new AcquireWaiter(this, 'Lock.acquire', false);
+    waiter.park(scope, signal);
+    this.waiters.push(waiter);
+    return this.runAfter(waiter.promise, fn);
+  }
+
+  /** What the lock looks like now (trio's `statistics()`). */
+  statistics(): LockStatistics {
+    return { locked: this.held, waiters: this.waiters.size };
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    return `<Lock locked=${this.held} waiters=${this.waiters.size}>`;
+  }
+
+  /**
+   * @internal Takes the lock back for `Condition.wait`: waits in the same FIFO, parked in a shielded scope
+   * under the caller's (so the task shows as blocked on it) and with no signal, so no cancellation can
+   * interrupt it.
+   */
+  reacquire(scope: CancelScope | undefined, label: string): Promise<unknown> {
+    if (!this.held) {
+      this.held = true;
+      this.generation++;
+      return Promise.resolve();
+    }
+    const waiter = new AcquireWaiter(this, label, false);
+    if (scope !== undefined) waiter.park(new CancelScope(scope, scope.task, true), undefined);
+    this.waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  /** @internal the lock comes back or a granted waiter was cancelled: the next waiter gets it, or it is free. */
+  handOn(): void {
+    const next = this.waiters.shift();
+    if (next === undefined) {
+      this.held = false;
+      return;
+    }
+    const generation = ++this.generation;
+    handTo(next, next.wantsPermit ? new Permit(this, generation) : undefined);
+  }
+
+  /** @internal called by a Permit (and by runExclusive) with the number of its holding. */
+  releasePermit(token: number): void {
+    if (this.held && this.generation === token) this.handOn();
+  }
+
+  /** @internal */
+  private async runHeld<T>(fn: () => PromiseLike<T> | T, token: number): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.releasePermit(token);
+    }
+  }
+
+  /** @internal */
+  private async runAfter<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+    await granted;
+    const token = this.generation;
+    try {
+      return await fn();
+    } finally {
+      this.releasePermit(token);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * `Semaphore`: at most `value` holders at once, FIFO-fair and cancellation-safe (asyncio.Semaphore, trio's
+ * Semaphore). A synchronous core (`take`, `handOn`) and an async shell that queues a waiter only when it must.
+ * @module
+ */
+import { inspect } from 'node:util';
+import { storage } from '../core/context.js';
+import { checkFunction, checkInteger } from '../core/validate.js';
+import { WaiterQueue } from '../core/waiter.js';
+import { AcquireWaiter, handTo } from './acquire-waiter.js';
+import { type SignalOptions, signalOf } from './options.js';
+import { Permit } from './permit.js';
+
+/** What {@link Semaphore.statistics} reports. */
+export interface SemaphoreStatistics {
+  /** Permits free now. */
+  value: number;
+  /** Callers waiting in `acquire()` or `runExclusive()`. */
+  waiters: number;
+}
+
+/**
+ * Lets at most `value` holders in at once. `acquire()` resolves with a {@link Permit} (release it, or use
+ * `using`); `runExclusive(fn)` holds a permit while `fn` runs. Waiters are served first come, first served;
+ * a waiter cancelled at the moment it is granted a permit passes it on. A `release()` that hands the permit
+ * straight to a waiter leaves `value` at 0 (asyncio 3.12+, trio).
+ *
+ * @example
+ * ```ts
+ * import { Semaphore, gather, sleep } from 'asyncio-ts';
+ * const sem = new Semaphore(5); // at most 5 fetches at once
+ * const fetchOne = (i: number) => sem.runExclusive(async () => { await sleep(100); return `item-${i}`; });
+ * const results = await gather(...Array.from({ length: 30 }, (_, i) => () => fetchOne(i)));
+ * ```
+ */
+export class Semaphore {
+  /** @internal free permits; 0 whenever someone waits (a release hands the permit straight on). */
+  protected free: number;
+  /** @internal FIFO of callers waiting for a permit. */
+  protected readonly waiters: WaiterQueue<AcquireWaiter> = new WaiterQueue<AcquireWaiter>();
+  /** @internal the class name, for messages and `inspect`. */
+  protected readonly kind: string;
+  /** @internal what the task tree shows for a waiting caller. */
+  protected readonly label: string;
+
+  /** @param value the number of permits, an integer >= 0 (default 1). */
+  constructor(value = 1) {
+    checkInteger(value, 'value', new.target.name, 0);
+    this.free = value;
+    this.kind = new.target.name;
+    this.label = `${this.kind}.acquire`;
+  }
+
+  /** Permits free now. */
+  get value(): number {
+    return this.free;
+  }
+
+  /** True when an `acquire()` would have to wait. */
+  locked(): boolean {
+    return this.free === 0;
+  }
+
+  /**
+   * Takes a permit without waiting: a {@link Permit}, or `undefined` if none is free (or others wait).
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'asyncio-ts';
+   * const sem = new Semaphore(1);
+   * using permit = sem.tryAcquire(); // undefined when busy; `using` skips undefined
+   * if (permit) console.log('got it');
+   * ```
+   */
+  tryAcquire(): Permit | undefined {
+    return this.take() ? new Permit(this, 0) : undefined;
+  }
+
+  /**
+   * Waits for a permit and resolves with it. A checkpoint that settles without yielding when a permit is
+   * free; rejects with `CancelledError` if the calling scope is cancelled, or with `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'asyncio-ts';
+   * const sem = new Semaphore(2);
+   * const permit = await sem.acquire();
+   * try { await work(); } finally { permit.release(); }
+   * ```
+   */
+  acquire(options?: SignalOptions): Promise<Permit> {
+    const signal = signalOf(options, this.label);
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.take()) return Promise.resolve(new Permit(this, 0));
+    const waiter = new AcquireWaiter(this, this.label, true);
+    waiter.park(scope, signal);
+    this.waiters.push(waiter);
+    return waiter.promise as Promise<Permit>;
+  }
+
+  /**
+   * Gives a permit back: to the first waiter if there is one (then `value` stays 0), otherwise to the pool.
+   * Not a checkpoint. Prefer `permit.release()` or `runExclusive`, which cannot release twice.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'asyncio-ts';
+   * const sem = new Semaphore(0);
+   * sem.release(); // value 1
+   * ```
+   */
+  release(): void {
+    this.handOn();
+  }
+
+  /**
+   * Runs `fn` while holding a permit and gives it back however `fn` ends. A checkpoint while it waits for
+   * the permit; `fn` is not called if the wait is cancelled.
+   *
+   * @example
+   * ```ts
+   * import { Semaphore } from 'asyncio-ts';
+   * const sem = new Semaphore(5);
+   * const body = await sem.runExclusive(() => fetch('https://example.com').then((r) => r.text()));
+   * ```
+   */
+  runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
+    checkFunction(fn, 'fn', `${this.kind}.runExclusive`);
+    const signal = signalOf(options, this.label);
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.take()) return this.runHeld(fn);
+    const waiter = new AcquireWaiter(this, this.label, false);
+    waiter.park(scope, signal);
+    this.waiters.push(waiter);
+    return this.runAfter(waiter.promise, fn);
+  }
+
+  /** What the semaphore looks like now (trio's `statistics()`). */
+  statistics(): SemaphoreStatistics {
+    return { value: this.free, waiters: this.waiters.size };
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    return `<${this.kind} value=${this.free} waiters=${this.waiters.size}>`;
+  }
+
+  /** @internal takes a free permit if nobody is ahead. Waiters exist only while `free` is 0. */
+  protected take(): boolean {
+    if (this.free === 0) return false;
+    this.free--;
+    return true;
+  }
+
+  /** @internal a permit comes back or a granted waiter was cancelled: the next waiter gets it, else the pool. */
+  handOn(): void {
+    const next = this.waiters.shift();
+    if (next === undefined) this.free++;
+    else handTo(next, next.wantsPermit ? new Permit(this, 0) : undefined);
+  }
+
+  /** @internal called by a Permit. */
+  releasePermit(_token: number): void {
+    this.release();
+  }
+
+  /** @internal */
+  private async runHeld<T>(fn: () => PromiseLike<T> | T): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** @internal */
+  private async runAfter<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+    await granted;
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+}
