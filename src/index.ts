@@ -31,6 +31,14 @@ export {
   Task,
   type TaskState,
 } from './core/task.js';
+export { LifoQueue } from './queues/lifo-queue.js';
+export { PriorityQueue } from './queues/priority-queue.js';
+export {
+  Queue,
+  type QueueState,
+  type QueueStatistics,
+  type QueueWaitOptions,
+} from './queues/queue.js';
 export { Barrier, type BarrierStatistics } from './sync/barrier.js';
 export { BoundedSemaphore } from './sync/bounded-semaphore.js';
 export { Condition, type ConditionStatistics } from './sync/condition.js';

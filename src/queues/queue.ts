@@ -1,0 +1,589 @@
+/**
+ * `Queue<T>`: asyncio.Queue for async/await, with backpressure (`maxsize`), `taskDone()`/`join()`, asyncio
+ * 3.13's `shutdown()`, and cancellation that never loses or duplicates an item (DESIGN principle 5).
+ *
+ * How items move. An item put while getters wait goes straight to the longest-waiting getter as a tentative
+ * grant (`Waiter.grant`); a getter cancelled before it resumes hands the item back, to the next getter or to
+ * the front of the store. A `put()` on a full queue waits; a slot freed by a `get()` is promised to the
+ * longest-waiting putter, whose item enters the queue when its grant is delivered (a putter cancelled in
+ * between adds nothing and the slot goes to the next putter). `LifoQueue` and `PriorityQueue` change only
+ * the store (`ItemStore`), i.e. which stored item comes out next.
+ * @module
+ */
+import { inspect } from 'node:util';
+import { storage } from '../core/context.js';
+import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
+import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
+import { Waiter, WaiterQueue } from '../core/waiter.js';
+import type { ItemStore } from './item-store.js';
+import { RingBuffer } from './ring-buffer.js';
+
+/** Options of the waiting calls `get`, `put` and `join`. */
+export interface QueueWaitOptions {
+  /** Rejects the wait with `signal.reason` when it aborts (the waiter leaves the queue at once). */
+  signal?: AbortSignal;
+}
+
+/**
+ * `'alive'`, then `'shutdown'` after `shutdown()` (puts fail, gets drain what is left), or
+ * `'shutdown-immediate'` after `shutdown(true)` (the queue was emptied; puts and gets fail).
+ */
+export type QueueState = 'alive' | 'shutdown' | 'shutdown-immediate';
+
+/** A snapshot of a queue, from {@link Queue.statistics}. */
+export interface QueueStatistics {
+  /** Items in the queue (`qsize()`). */
+  qsize: number;
+  /** The bound given to the constructor (0: unbounded). */
+  maxsize: number;
+  /** Items put and not yet marked done with `taskDone()`: `join()` waits for this to reach 0. */
+  unfinishedTasks: number;
+  /** Calls waiting in `get()`. */
+  getters: number;
+  /** Calls waiting in `put()` (the queue is full). */
+  putters: number;
+  /** Calls waiting in `join()`. */
+  joiners: number;
+  state: QueueState;
+}
+
+const ALIVE = 0;
+const SHUT_DOWN = 1;
+const SHUT_DOWN_IMMEDIATE = 2;
+type StateCode = typeof ALIVE | typeof SHUT_DOWN | typeof SHUT_DOWN_IMMEDIATE;
+const STATE_NAMES: readonly QueueState[] = ['alive', 'shutdown', 'shutdown-immediate'];
+
+/** `Waiter.state` of a grant made but not yet delivered. */
+const GRANTED = 1;
+
+/** One shared settled promise for every `put()` and `join()` that need not wait: no allocation. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** @internal A `get()` waiting for an item, then holding one tentatively until it is delivered. */
+class GetWaiter<T> extends Waiter<T> {
+  /** Arrival number of the granted item (orders a hand-back). */
+  seq = 0;
+  private readonly owner: Queue<T>;
+
+  constructor(owner: Queue<T>) {
+    super('Queue.get');
+    this.owner = owner;
+  }
+
+  override deliver(): void {
+    if (this.state !== GRANTED) return;
+    // asyncio 3.13: shutdown(immediate=True) drops every item not yet taken, so this one too.
+    if (this.owner.stateCode === SHUT_DOWN_IMMEDIATE) {
+      this.cancel(new QueueShutDown());
+      return;
+    }
+    super.deliver();
+    // Delivered (a cancellation found on delivery goes through revoke, which unlinks it already).
+    this.queue?.remove(this as Waiter<unknown>);
+  }
+
+  protected override revoke(item: T): void {
+    this.owner.handBack(this, item);
+  }
+}
+
+/** @internal A `put()` waiting for a free slot, then holding a promised slot until it is delivered. */
+class PutWaiter<T> extends Waiter<void> {
+  readonly item: T;
+  /** Set when the promised slot was handed back (cancelled or shut down before delivery). */
+  revoked = false;
+  private readonly owner: Queue<T>;
+
+  constructor(owner: Queue<T>, item: T) {
+    super('Queue.put');
+    this.owner = owner;
+    this.item = item;
+  }
+
+  override deliver(): void {
+    if (this.state !== GRANTED) return;
+    // asyncio 3.13: a putter woken by shutdown() raises QueueShutDown and adds nothing.
+    if (this.owner.stateCode !== ALIVE) {
+      this.cancel(new QueueShutDown());
+      return;
+    }
+    super.deliver();
+    if (!this.revoked) this.owner.commitPromised(this.item);
+  }
+
+  protected override revoke(): void {
+    this.revoked = true;
+    this.owner.releasePromisedSlot();
+  }
+}
+
+/** Validates the options of a waiting call and returns the signal. */
+function signalOf(options: QueueWaitOptions | undefined, where: string): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  checkOptions(options, where);
+  const signal = options.signal;
+  checkSignal(signal, where);
+  return signal;
+}
+
+/**
+ * A first-in, first-out queue for coordinating producer and consumer tasks (asyncio.Queue).
+ *
+ * With `maxsize > 0`, `put()` waits while the queue is full (backpressure); `maxsize = 0` means unbounded.
+ * Every waiting call (`get`, `put`, `join`) is a checkpoint, takes `{ signal }`, and is served first come,
+ * first served. An item handed to a `get()` whose task is cancelled before it resumes is given to the next
+ * getter or put back at the head of the queue; a `put()` cancelled while waiting adds nothing. `get()` on a
+ * non-empty queue and `put()` on a non-full one settle without waiting for the event loop.
+ *
+ * `shutdown()` follows asyncio 3.13; `for await (const item of queue)` yields items until the queue is shut
+ * down and drained.
+ *
+ * @example
+ * ```ts
+ * import { Queue, createTask, run } from 'asyncio-ts';
+ * await run(async () => {
+ *   const queue = new Queue<string>(10);
+ *   const worker = createTask(async () => {
+ *     for await (const job of queue) {
+ *       console.log('processing', job);
+ *       queue.taskDone();
+ *     }
+ *   });
+ *   for (const job of ['a', 'b', 'c']) await queue.put(job);
+ *   await queue.join();  // every job got its taskDone()
+ *   queue.shutdown();    // the worker's loop ends
+ *   await worker;
+ * });
+ * ```
+ */
+export class Queue<T> {
+  /** The bound given to the constructor: `put()` waits while `qsize()` reaches it. 0 means unbounded. */
+  readonly maxsize: number;
+  /** @internal Items nobody is waiting for. Replaced by the subclasses (LIFO, priority). */
+  protected store: ItemStore<T>;
+  /** @internal `get()` calls waiting. Invariant: non-empty only while the store is empty. */
+  private readonly getters = new WaiterQueue<GetWaiter<T>>();
+  /** @internal Getters granted an item not yet delivered, in grant order (a hand-back rotates along it). */
+  private readonly inFlight = new WaiterQueue<GetWaiter<T>>();
+  /** @internal `put()` calls waiting. Invariant: non-empty only while the queue is full. */
+  private readonly putters = new WaiterQueue<PutWaiter<T>>();
+  /** @internal `join()` calls waiting. Invariant: non-empty only while `unfinished > 0`. */
+  private readonly joiners = new WaiterQueue<Waiter<void>>();
+  /** @internal Free slots promised to putters whose grant is not delivered yet: they count as taken. */
+  private promised = 0;
+  /** @internal Items put and not yet `taskDone()`. */
+  private unfinished = 0;
+  /** @internal Arrival number of the next item. */
+  private seq = 0;
+  /** @internal */
+  stateCode: StateCode = ALIVE;
+
+  /**
+   * @param maxsize - the most items the queue holds before `put()` waits; 0 (the default) for unbounded.
+   * @throws RangeError if `maxsize` is not an integer >= 0.
+   */
+  constructor(maxsize = 0) {
+    checkInteger(maxsize, 'maxsize', new.target.name, 0);
+    this.maxsize = maxsize;
+    this.store = new RingBuffer<T>();
+  }
+
+  /** Number of items in the queue. */
+  qsize(): number {
+    return this.store.size;
+  }
+
+  /** True if the queue holds no item. */
+  empty(): boolean {
+    return this.store.size === 0;
+  }
+
+  /**
+   * True if `putNowait()` would throw `QueueFull`: `maxsize` items are in the queue, or some free slots are
+   * already promised to waiting `put()` calls that have not resumed yet (they go first). Never true for an
+   * unbounded queue.
+   */
+  full(): boolean {
+    return this.maxsize !== 0 && this.store.size + this.promised >= this.maxsize;
+  }
+
+  /**
+   * Puts `item` into the queue, waiting while it is full. A checkpoint.
+   *
+   * Rejects with `QueueShutDown` if the queue is shut down (also while waiting), with `CancelledError` if the
+   * calling task is cancelled, with `signal.reason` if `signal` aborts; then `item` was not added.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from 'asyncio-ts';
+   * const queue = new Queue<number>(1);
+   * await queue.put(1);
+   * const second = queue.put(2); // waits: the queue is full
+   * queue.getNowait();           // frees the slot: `second` resolves, 2 is in the queue
+   * await second;
+   * ```
+   */
+  put(item: T, options?: QueueWaitOptions): Promise<void> {
+    const signal = options === undefined ? undefined : signalOf(options, 'Queue.put');
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
+    if (this.maxsize === 0 || this.store.size + this.promised < this.maxsize) {
+      try {
+        this.commit(item, false);
+      } catch (err) {
+        return Promise.reject(err); // a PriorityQueue's compare threw: nothing was added
+      }
+      return RESOLVED;
+    }
+    const waiter = new PutWaiter<T>(this, item);
+    waiter.park(scope, signal);
+    this.putters.push(waiter);
+    return waiter.promise;
+  }
+
+  /**
+   * Puts `item` into the queue if there is room, without waiting.
+   *
+   * @throws QueueFull if the queue is full ({@link full}).
+   * @throws QueueShutDown if the queue is shut down.
+   * @example
+   * ```ts
+   * import { Queue, QueueFull } from 'asyncio-ts';
+   * const queue = new Queue<string>(1);
+   * queue.putNowait('a');
+   * try { queue.putNowait('b'); } catch (err) { err instanceof QueueFull; } // true
+   * ```
+   */
+  putNowait(item: T): void {
+    if (this.stateCode !== ALIVE) throw new QueueShutDown();
+    if (this.full()) throw new QueueFull();
+    this.commit(item, false);
+  }
+
+  /**
+   * Removes and returns the next item, waiting while the queue is empty. A checkpoint.
+   *
+   * After `shutdown()`, the items left are still returned; then (and at once after `shutdown(true)`) it
+   * rejects with `QueueShutDown`. Rejects with `CancelledError` if the calling task is cancelled and with
+   * `signal.reason` if `signal` aborts: then no item was taken (one already handed to it goes to the next
+   * getter, or back to the head of the queue).
+   *
+   * @example
+   * ```ts
+   * import { Queue, createTask } from 'asyncio-ts';
+   * const queue = new Queue<string>();
+   * const consumer = createTask(() => queue.get());
+   * await queue.put('hello');
+   * console.log(await consumer); // 'hello'
+   * ```
+   */
+  get(options?: QueueWaitOptions): Promise<T> {
+    const signal = options === undefined ? undefined : signalOf(options, 'Queue.get');
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.store.size !== 0) {
+      let item: T;
+      try {
+        item = this.store.take();
+      } catch (err) {
+        return Promise.reject(err); // a PriorityQueue's compare threw: nothing was taken
+      }
+      if (this.putters.head !== undefined) this.servePutters();
+      return Promise.resolve(item);
+    }
+    if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
+    const waiter = new GetWaiter<T>(this);
+    waiter.park(scope, signal);
+    this.getters.push(waiter);
+    return waiter.promise;
+  }
+
+  /**
+   * Removes and returns the next item if there is one, without waiting.
+   *
+   * @throws QueueEmpty if the queue is empty.
+   * @throws QueueShutDown if the queue is empty and shut down, or was shut down with `immediate`.
+   * @example
+   * ```ts
+   * import { Queue, QueueEmpty } from 'asyncio-ts';
+   * const queue = new Queue<number>();
+   * queue.putNowait(7);
+   * queue.getNowait(); // 7
+   * try { queue.getNowait(); } catch (err) { err instanceof QueueEmpty; } // true
+   * ```
+   */
+  getNowait(): T {
+    if (this.store.size === 0) {
+      if (this.stateCode !== ALIVE) throw new QueueShutDown();
+      throw new QueueEmpty();
+    }
+    const item = this.store.take();
+    if (this.putters.head !== undefined) this.servePutters();
+    return item;
+  }
+
+  /**
+   * Marks one item taken from the queue as processed. When every item put so far has been marked,
+   * `join()` calls resolve.
+   *
+   * @throws RangeError if called more times than items were put.
+   * @example
+   * ```ts
+   * import { Queue } from 'asyncio-ts';
+   * const queue = new Queue<string>();
+   * await queue.put('job');
+   * const job = await queue.get();
+   * // ... process job ...
+   * queue.taskDone();
+   * await queue.join(); // resolves at once: nothing unfinished
+   * ```
+   */
+  taskDone(): void {
+    if (this.unfinished === 0) {
+      throw new RangeError(
+        `${this.constructor.name}.taskDone: called more times than items were put (no unfinished item)`,
+      );
+    }
+    if (--this.unfinished === 0) this.wakeJoiners();
+  }
+
+  /**
+   * Waits until every item put into the queue has been marked processed with `taskDone()`. Resolves at once
+   * when nothing is unfinished. A checkpoint; rejects with `CancelledError` or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { Queue, createTask } from 'asyncio-ts';
+   * const queue = new Queue<number>();
+   * for (let i = 0; i < 3; i++) queue.putNowait(i);
+   * createTask(async () => {
+   *   for (;;) { await queue.get(); queue.taskDone(); }
+   * });
+   * await queue.join(); // all three processed
+   * ```
+   */
+  join(options?: QueueWaitOptions): Promise<void> {
+    const signal = options === undefined ? undefined : signalOf(options, 'Queue.join');
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.unfinished === 0) return RESOLVED;
+    const waiter = new Waiter<void>('Queue.join');
+    waiter.park(scope, signal);
+    this.joiners.push(waiter);
+    return waiter.promise;
+  }
+
+  /**
+   * Shuts the queue down (asyncio 3.13): from now on `put()` and `putNowait()` throw `QueueShutDown`, and so
+   * do the `put()` calls waiting. `get()` still returns the items left, then throws `QueueShutDown` (getters
+   * waiting on the empty queue get it at once), which ends `for await` loops over the queue.
+   *
+   * With `immediate`, the items left are dropped too, each counting as done for `join()` (which resolves if
+   * nothing else is unfinished; items already taken still need their `taskDone()`), and every `get()` throws
+   * `QueueShutDown`. Calling it again is allowed: `shutdown(true)` after `shutdown()` drops what is left.
+   *
+   * @example
+   * ```ts
+   * import { Queue, QueueShutDown } from 'asyncio-ts';
+   * const queue = new Queue<string>();
+   * queue.putNowait('last');
+   * queue.shutdown();
+   * await queue.get();                  // 'last'
+   * await queue.get().catch((err) => err instanceof QueueShutDown); // true
+   * ```
+   */
+  shutdown(immediate = false): void {
+    if (typeof immediate !== 'boolean') {
+      throw new TypeError(
+        `${this.constructor.name}.shutdown: immediate must be a boolean, received ${describe(immediate)}`,
+      );
+    }
+    if (this.stateCode === SHUT_DOWN_IMMEDIATE || (!immediate && this.stateCode === SHUT_DOWN)) return;
+    if (immediate) {
+      this.stateCode = SHUT_DOWN_IMMEDIATE;
+      const dropped = this.store.size;
+      this.store.clear();
+      this.unfinished = Math.max(0, this.unfinished - dropped);
+      if (this.unfinished === 0) this.wakeJoiners();
+    } else {
+      this.stateCode = SHUT_DOWN;
+    }
+    // Getters wait only on an empty queue, so none of them will get an item. In-flight grants are settled
+    // on delivery (GetWaiter/PutWaiter.deliver).
+    for (let getter = this.getters.head; getter !== undefined; getter = this.getters.head) {
+      getter.fail(new QueueShutDown());
+    }
+    for (let putter = this.putters.head; putter !== undefined; putter = this.putters.head) {
+      putter.fail(new QueueShutDown());
+    }
+  }
+
+  /**
+   * Yields items (`get()`) until the queue is shut down and drained, then ends: the shutdown replaces the
+   * sentinel values of the classic producer/consumer loop. Does not call `taskDone()`: the loop body does,
+   * as after `get()`. Cancelling the task that iterates rejects the pending `get()` (no item is lost).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from 'asyncio-ts';
+   * const queue = new Queue<number>();
+   * queue.putNowait(1);
+   * queue.putNowait(2);
+   * queue.shutdown();
+   * for await (const n of queue) console.log(n); // 1, 2
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get();
+      } catch (err) {
+        if (err instanceof QueueShutDown) return;
+        throw err;
+      }
+      yield item;
+    }
+  }
+
+  /**
+   * A snapshot of the queue's state, for monitoring and tests.
+   *
+   * @example
+   * ```ts
+   * import { Queue } from 'asyncio-ts';
+   * const queue = new Queue<string>(5);
+   * queue.putNowait('a');
+   * queue.statistics(); // { qsize: 1, maxsize: 5, unfinishedTasks: 1, getters: 0, putters: 0, joiners: 0, state: 'alive' }
+   * ```
+   */
+  statistics(): QueueStatistics {
+    return {
+      qsize: this.store.size,
+      maxsize: this.maxsize,
+      unfinishedTasks: this.unfinished,
+      getters: this.getters.size,
+      putters: this.putters.size,
+      joiners: this.joiners.size,
+      state: STATE_NAMES[this.stateCode]!,
+    };
+  }
+
+  /** One line for `console.log` and `util.inspect`, e.g. `<Queue qsize=2 maxsize=10 unfinished=3 putters=1>`. */
+  [inspect.custom](): string {
+    let text = `<${this.constructor.name} qsize=${this.store.size} maxsize=${this.maxsize} unfinished=${this.unfinished}`;
+    if (this.getters.size !== 0) text += ` getters=${this.getters.size}`;
+    if (this.putters.size !== 0) text += ` putters=${this.putters.size}`;
+    if (this.joiners.size !== 0) text += ` joiners=${this.joiners.size}`;
+    if (this.stateCode !== ALIVE) text += ` ${STATE_NAMES[this.stateCode]}`;
+    return `${text}>`;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------
+
+  /**
+   * @internal Adds a new item: to the longest-waiting getter if any (the store is then empty), else to the
+   * store. Only a PriorityQueue's compare can throw, before anything changed (unless `tolerant`).
+   */
+  private commit(item: T, tolerant: boolean): void {
+    const seq = this.seq;
+    const getter = this.getters.head;
+    if (getter === undefined) this.store.push(item, seq, tolerant);
+    else this.handItem(getter, item, seq);
+    this.seq = seq + 1;
+    this.unfinished++;
+  }
+
+  /** @internal Gives `item` to a waiting getter. */
+  private handItem(getter: GetWaiter<T>, item: T, seq: number): void {
+    // Outside every task and without a signal nothing can cancel the getter: deliver at once.
+    if (getter.scope === undefined && getter.signal === undefined) {
+      getter.resolve(item);
+      return;
+    }
+    getter.seq = seq;
+    getter.grant(item); // leaves `getters`
+    this.inFlight.push(getter);
+  }
+
+  /**
+   * @internal A getter granted `item` was cancelled (or the queue shut down immediately) before it resumed.
+   * The getters granted after it each keep the better of their item and the one passed along (so the
+   * survivors get the items they would have got had the cancelled one never waited); the item left over
+   * goes to the next waiting getter, or back into the store where it was.
+   */
+  handBack(waiter: GetWaiter<T>, item: T): void {
+    if (this.stateCode === SHUT_DOWN_IMMEDIATE) {
+      this.inFlight.remove(waiter);
+      this.dropItem();
+      return;
+    }
+    const store = this.store;
+    let carry = item;
+    let carrySeq = waiter.seq;
+    for (
+      let later = waiter.queueNext as GetWaiter<T> | undefined;
+      later !== undefined;
+      later = later.queueNext as GetWaiter<T> | undefined
+    ) {
+      const own = later.value as T;
+      if (store.prefer(carry, carrySeq, own, later.seq)) {
+        const ownSeq = later.seq;
+        later.value = carry;
+        later.seq = carrySeq;
+        carry = own;
+        carrySeq = ownSeq;
+      }
+    }
+    this.inFlight.remove(waiter);
+    const next = this.getters.head;
+    if (next !== undefined) this.handItem(next, carry, carrySeq);
+    else store.putBack(carry, carrySeq);
+  }
+
+  /** @internal A putter's promised slot was delivered: its item enters the queue now. */
+  commitPromised(item: T): void {
+    this.promised--;
+    this.commit(item, true);
+    // The item may have gone straight to a getter, leaving the slot free for the next putter.
+    if (this.putters.head !== undefined) this.servePutters();
+  }
+
+  /** @internal A putter's promised slot was not taken (cancelled, or the queue shut down). */
+  releasePromisedSlot(): void {
+    this.promised--;
+    if (this.putters.head !== undefined) this.servePutters();
+  }
+
+  /** @internal Promises free slots to waiting putters, longest-waiting first. */
+  private servePutters(): void {
+    for (
+      let putter = this.putters.head;
+      putter !== undefined && this.stateCode === ALIVE && !this.full();
+      putter = this.putters.head
+    ) {
+      if (putter.scope === undefined && putter.signal === undefined) {
+        // Nothing can cancel it: deliver at once.
+        putter.resolve(undefined);
+        this.commit(putter.item, true);
+      } else {
+        this.promised++;
+        putter.grant(undefined); // leaves `putters`
+      }
+    }
+  }
+
+  /** @internal An item left the queue without being delivered: it counts as done (shutdown(true)). */
+  private dropItem(): void {
+    if (this.unfinished > 0 && --this.unfinished === 0) this.wakeJoiners();
+  }
+
+  private wakeJoiners(): void {
+    const joiners = this.joiners;
+    for (let joiner = joiners.head; joiner !== undefined; joiner = joiners.head) joiner.resolve(undefined);
+  }
+}

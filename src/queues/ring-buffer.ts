@@ -1,0 +1,64 @@
+/**
+ * A growable circular buffer: the FIFO store of `Queue`. O(1) push, take and put-back at the front, no
+ * per-item allocation, and no `Array.prototype.shift` (which is O(n) on large arrays).
+ * @module
+ * @internal
+ */
+import type { ItemStore } from './item-store.js';
+
+const INITIAL_CAPACITY = 16;
+
+/** @internal */
+export class RingBuffer<T> implements ItemStore<T> {
+  /** Capacity is a power of two, so wrapping is a mask. Free slots hold `undefined` (nothing is retained). */
+  private items: (T | undefined)[] = new Array<T | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private mask = INITIAL_CAPACITY - 1;
+  /** Index of the oldest item. */
+  private head = 0;
+  size = 0;
+
+  push(item: T): void {
+    if (this.size === this.items.length) this.grow();
+    this.items[(this.head + this.size) & this.mask] = item;
+    this.size++;
+  }
+
+  take(): T {
+    const items = this.items;
+    const head = this.head;
+    const item = items[head] as T;
+    items[head] = undefined;
+    this.head = (head + 1) & this.mask;
+    this.size--;
+    return item;
+  }
+
+  /** A handed-back item is older than every stored one (see ItemStore): it goes to the front. */
+  putBack(item: T): void {
+    if (this.size === this.items.length) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.items[this.head] = item;
+    this.size++;
+  }
+
+  /** FIFO: the older item first. */
+  prefer(_a: T, aSeq: number, _b: T, bSeq: number): boolean {
+    return aSeq < bSeq;
+  }
+
+  clear(): void {
+    this.items.fill(undefined);
+    this.head = 0;
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const capacity = old.length * 2;
+    const items = new Array<T | undefined>(capacity).fill(undefined);
+    for (let i = 0; i < this.size; i++) items[i] = old[(this.head + i) & this.mask];
+    this.items = items;
+    this.mask = capacity - 1;
+    this.head = 0;
+  }
+}
