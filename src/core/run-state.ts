@@ -59,6 +59,19 @@ export class RunState implements ClockRun {
     }
   }
 
+  /**
+   * Counts `task` as blocked while it waits, outside any `Waiter`, for other tasks of the run (a task group
+   * waiting for its children). Pair with {@link unblock}.
+   */
+  block(task: Task<unknown>): void {
+    if (task.parkedWaits++ === 0) this.blockedTasks++;
+  }
+
+  /** Ends a {@link block}. */
+  unblock(task: Task<unknown>): void {
+    if (--task.parkedWaits === 0) this.blockedTasks--;
+  }
+
   /** The pending tasks, oldest first. */
   tasks(): Task<unknown>[] {
     const out: Task<unknown>[] = [];

@@ -97,8 +97,17 @@ export class TaskGroup extends CancelScope {
   waitChildren(): Promise<void> {
     this.state = 'closing';
     if (this.pending === 0) return Promise.resolve();
+    // The waiting task counts as blocked on the library (a virtual clock may jump while it waits).
+    const task = this.task;
+    if (task !== undefined) task.run.block(task);
     return new Promise<void>((resolve) => {
-      this.idleResolve = resolve;
+      this.idleResolve =
+        task === undefined
+          ? resolve
+          : () => {
+              task.run.unblock(task);
+              resolve();
+            };
     });
   }
 

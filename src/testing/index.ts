@@ -2,4 +2,5 @@
  * `asyncio-ts/testing`: a local HTTP test server, a virtual clock and leak assertions for tests.
  * @module
  */
-export {};
+export { VirtualClock, type VirtualClockOptions } from './virtual-clock.js';
+export { type WaitAllTasksBlockedOptions, waitAllTasksBlocked } from './wait-all-tasks-blocked.js';
