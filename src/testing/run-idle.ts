@@ -93,4 +93,3 @@ export class IdlePoller {
     else this.timer = setTimeout(this.check, BUSY_POLL_MS);
   }
 }
-

@@ -77,7 +77,8 @@ export class VirtualClock implements Clock {
     checkOptions(options, 'VirtualClock');
     const start = options?.start ?? 0;
     checkMs(start, 'options.start', 'VirtualClock');
-    if (!Number.isFinite(start)) throw new RangeError(`VirtualClock: options.start must be finite, received ${start}`);
+    if (!Number.isFinite(start))
+      throw new RangeError(`VirtualClock: options.start must be finite, received ${start}`);
     const autojump = options?.autojump ?? true;
     if (typeof autojump !== 'boolean') {
       throw new TypeError(`VirtualClock: options.autojump must be a boolean, received ${describe(autojump)}`);
@@ -219,7 +220,8 @@ export class VirtualClock implements Clock {
   // ---- autojump ---------------------------------------------------------------------------------------
 
   private readyToJump(): boolean {
-    if (!this.autojumpOn || this.advancing > 0 || this.heap.length === 0 || this.runs.size === 0) return false;
+    if (!this.autojumpOn || this.advancing > 0 || this.heap.length === 0 || this.runs.size === 0)
+      return false;
     for (const run of this.runs) {
       if (hasBlockedWatchers(run) || !allTasksBlocked(run)) return false;
     }
@@ -237,7 +239,8 @@ export class VirtualClock implements Clock {
 
   /** Starts watching for idleness when a jump could be due. */
   private rearm(): void {
-    if (this.autojumpOn && this.advancing === 0 && this.heap.length > 0 && this.runs.size > 0) this.poller.arm();
+    if (this.autojumpOn && this.advancing === 0 && this.heap.length > 0 && this.runs.size > 0)
+      this.poller.arm();
   }
 
   private stopHandles(): void {
