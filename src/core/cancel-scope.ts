@@ -97,10 +97,22 @@ export class CancelScope {
   }
 }
 
-/** Makes the `CancelledError` for a `cancel(reason)` call. @internal */
-export function makeCancelledError(reason: unknown, fallback: string): CancelledError {
+/**
+ * Makes the `CancelledError` for a `cancel(reason)` call. @internal
+ *
+ * Without `withStack`, the error is made without capturing a stack trace: the stack would show the code that
+ * called `cancel()`, not the checkpoint that throws, and capturing it costs about 3 µs, which dominated
+ * cancelling many tasks at once. Debug mode asks for stacks.
+ */
+export function makeCancelledError(reason: unknown, fallback: string, withStack = false): CancelledError {
   if (reason instanceof CancelledError) return reason;
-  if (typeof reason === 'string') return new CancelledError(reason, { reason });
-  if (reason === undefined) return new CancelledError(fallback);
-  return new CancelledError(fallback, { cause: reason, reason });
+  const limit = Error.stackTraceLimit;
+  if (!withStack) Error.stackTraceLimit = 0;
+  try {
+    if (typeof reason === 'string') return new CancelledError(reason, { reason });
+    if (reason === undefined) return new CancelledError(fallback);
+    return new CancelledError(fallback, { cause: reason, reason });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

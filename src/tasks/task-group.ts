@@ -4,9 +4,9 @@
  * one counter; the group observes their completion without a closure per child.
  * @module
  */
-import { CancelScope } from '../core/cancel-scope.js';
+import { CancelScope, makeCancelledError } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
-import { CancelledError, InvalidStateError, isCancellation } from '../core/errors.js';
+import { InvalidStateError, isCancellation } from '../core/errors.js';
 import { globalRun, type RunState } from '../core/run-state.js';
 import { spawn, type Task } from '../core/task.js';
 import { checkFunction, checkOptions, describe } from '../core/validate.js';
@@ -90,7 +90,9 @@ export class TaskGroup extends CancelScope {
 
   /** @internal */
   abort(cause: unknown): void {
-    this.cancelScope(new CancelledError('The task group is cancelled because a task failed', { cause }));
+    this.cancelScope(
+      makeCancelledError(cause, 'The task group is cancelled because a task failed', this.run.debug),
+    );
   }
 
   /** @internal */

@@ -3,10 +3,10 @@
  * (asyncio.timeout, trio.fail_after). The deadline sits in the run clock's shared heap: no OS timer per call.
  * @module
  */
-import { CancelScope } from '../core/cancel-scope.js';
+import { CancelScope, makeCancelledError } from '../core/cancel-scope.js';
 import type { Clock } from '../core/clock.js';
 import { storage } from '../core/context.js';
-import { CancelledError, InvalidStateError, isCancellation, TimeoutError } from '../core/errors.js';
+import { InvalidStateError, isCancellation, TimeoutError } from '../core/errors.js';
 import { checkFunction, checkMs, checkOptionalMs } from '../core/validate.js';
 import { clockOf } from './sleep.js';
 
@@ -81,7 +81,7 @@ export class TimeoutScope extends CancelScope {
   private expire(): void {
     this.state = 'expired';
     this.firedDeadline = true;
-    this.cancelScope(new CancelledError('The timeout expired'));
+    this.cancelScope(makeCancelledError(undefined, 'The timeout expired', this.task?.run.debug));
   }
 
   /** @internal */
