@@ -114,6 +114,11 @@ export class TaskGroup extends CancelScope {
   }
 
   /** @internal */
+  get debug(): boolean {
+    return this.run.debug;
+  }
+
+  /** @internal */
   close(): void {
     this.state = 'closed';
     this.detachFromParent();
@@ -152,11 +157,29 @@ export async function taskGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): P
   }
   await group.waitChildren();
   group.close();
-  if (group.errors.length > 0) throw group.errors[0];
+  if (group.errors.length > 0) {
+    if (group.errors.length > 1 && group.debug) reportLaterErrors(group.errors);
+    throw group.errors[0];
+  }
   if (bodyFailed) throw bodyError;
   const outside = parent?.cancelReason;
   if (outside !== undefined) throw outside;
   return value as T;
+}
+
+/** Debug mode: the errors after the first are not thrown, so say what they were. */
+function reportLaterErrors(errors: readonly unknown[]): void {
+  for (let i = 1; i < errors.length; i++) {
+    const error = errors[i];
+    process.emitWarning(
+      `taskGroup rejected with its first error; error ${i + 1} of ${errors.length} was: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      {
+        type: 'AsyncioWarning',
+        code: 'ASYNCIO_TS_TASK_GROUP_LATER_ERROR',
+        detail: error instanceof Error ? error.stack : undefined,
+      },
+    );
+  }
 }
 
 function callBody<T>(group: TaskGroup, fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {

@@ -169,3 +169,37 @@ test('bad arguments', async () => {
     });
   });
 });
+
+test('debug mode reports the errors after the first with a warning', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', onWarning);
+  try {
+    await assert.rejects(
+      run(
+        () =>
+          taskGroup(async (tg) => {
+            tg.createTask(async () => {
+              await sleep(1);
+              throw new Error('first');
+            });
+            tg.createTask(async () => {
+              try {
+                await sleep(10_000);
+              } catch {
+                throw new Error('second');
+              }
+            });
+          }),
+        { debug: true },
+      ),
+      { message: 'first' },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  const later = warnings.filter((w) => (w as { code?: string }).code === 'ASYNCIO_TS_TASK_GROUP_LATER_ERROR');
+  assert.equal(later.length, 1);
+  assert.match(later[0]!.message, /second/);
+});
