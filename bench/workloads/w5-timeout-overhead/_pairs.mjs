@@ -1,0 +1,54 @@
+// Paired measurement: the same loop of N operations without and with a timeout, alternated, after warm-up.
+import { activeTimers, median, round4 } from '../../lib/bench-kit.mjs';
+
+export const N = 100_000;
+export const TIMEOUT_MS = 1000;
+
+const ready = Promise.resolve();
+
+/** One operation: await one resolved promise. */
+export async function op(i) {
+  await ready;
+  return i;
+}
+
+/**
+ * `bare()` and `timed()` each run the N operations once and return the sum of their results. Returns the
+ * result for the harness: median extra µs per operation over `pairs` pairs (after `warmup` pairs), ok when
+ * every loop summed right and no timer is left.
+ */
+export async function extraPerOp(bare, timed, { warmup = 4, pairs = 9, settle } = {}) {
+  const expected = (N * (N - 1)) / 2;
+  let ok = true;
+  const extras = [];
+  const bareMs = [];
+  const timedMs = [];
+  for (let k = 0; k < warmup + pairs; k++) {
+    // Alternate which loop goes first, so that neither always runs on a fresher heap.
+    const order = k % 2 === 0 ? [bare, timed] : [timed, bare];
+    const times = new Map();
+    for (const loop of order) {
+      const t0 = performance.now();
+      const sum = await loop();
+      times.set(loop, performance.now() - t0);
+      ok &&= sum === expected;
+    }
+    if (k < warmup) continue;
+    bareMs.push(times.get(bare));
+    timedMs.push(times.get(timed));
+    extras.push(((times.get(timed) - times.get(bare)) * 1000) / N);
+  }
+  if (settle !== undefined) await settle();
+  const timers = await activeTimers();
+  ok &&= timers.Timeout === 0 && timers.Immediate === 0;
+  return {
+    value: median(extras),
+    ok,
+    info: {
+      bareMsMedian: round4(median(bareMs)),
+      timedMsMedian: round4(median(timedMs)),
+      extras: extras.map(round4),
+      timersLeft: timers,
+    },
+  };
+}

@@ -1,0 +1,50 @@
+# CPython asyncio: `async with asyncio.timeout(1)` around each operation. The operation yields once to the
+# event loop (asyncio.sleep(0)). Awaiting an already-completed future instead never enters the loop, so the
+# cancelled timer handles of asyncio.timeout pile up in the loop's heap and the extra cost doubles: that
+# variant would measure a pathology rather than the timeout.
+import asyncio, json, statistics, time
+
+N = 100_000
+
+
+async def op(i):
+    await asyncio.sleep(0)
+    return i
+
+
+async def bare():
+    total = 0
+    for i in range(N):
+        total += await op(i)
+    return total
+
+
+async def timed():
+    total = 0
+    for i in range(N):
+        async with asyncio.timeout(1):
+            total += await op(i)
+    return total
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    expected = N * (N - 1) // 2
+    ok, extras = True, []
+    warmup, pairs = 1, 5
+    for k in range(warmup + pairs):
+        order = [bare, timed] if k % 2 == 0 else [timed, bare]
+        times = {}
+        for f in order:
+            t0 = time.perf_counter()
+            ok = ok and (await f()) == expected
+            times[f] = time.perf_counter() - t0
+        if k >= warmup:
+            extras.append((times[timed] - times[bare]) * 1e6 / N)
+    # asyncio.timeout cancels its TimerHandle on exit; none may be left armed.
+    leftover = sum(1 for h in loop._scheduled if not h.cancelled())
+    return statistics.median(extras), ok and leftover == 0, {"extras": extras, "timersLeft": leftover}
+
+
+value, ok, info = asyncio.run(main())
+print(json.dumps({"value": value, "ok": ok, "info": info}))
