@@ -1,7 +1,7 @@
 // `npm start`: runs the TypeScript twin of every program of the seed document, one after another, each
 // under a heading. Each example is its own process (as each seed program is its own script).
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,9 +14,11 @@ export const EXAMPLES = [
   { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
 ];
 
+// Imported (by `asyncio-ts tour`, for EXAMPLES) it runs nothing.
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 const only = process.argv[2];
 let failed = 0;
-for (const { file, title } of EXAMPLES) {
+for (const { file, title } of isMain ? EXAMPLES : []) {
   if (only !== undefined && !file.startsWith(only)) continue;
   console.log(`\n=== ${title} (examples/${file}) ===`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: 'inherit' });
@@ -25,4 +27,4 @@ for (const { file, title } of EXAMPLES) {
     console.log(`!!! examples/${file} exited with ${result.status ?? result.signal}`);
   }
 }
-process.exit(failed === 0 ? 0 : 1);
+if (isMain) process.exit(failed === 0 ? 0 : 1);
