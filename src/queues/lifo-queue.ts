@@ -5,15 +5,9 @@
 import type { ItemStore } from './item-store.js';
 import { Queue } from './queue.js';
 
-/**
- * The LIFO store: an array used as a stack. Items handed back by cancelled getters are older than every other
- * stored item, so they sit at the bottom, ordered among themselves by arrival.
- * @internal
- */
+/** The LIFO store: an array used as a stack. @internal */
 class Stack<T> implements ItemStore<T> {
   private readonly items: T[] = [];
-  /** Arrival numbers of the handed-back items at the bottom of the stack, ascending. Usually empty. */
-  private readonly returnedSeqs: number[] = [];
   size = 0;
 
   push(item: T): void {
@@ -22,29 +16,16 @@ class Stack<T> implements ItemStore<T> {
   }
 
   take(): T {
-    const item = this.items.pop() as T;
     this.size--;
-    if (this.size < this.returnedSeqs.length) this.returnedSeqs.pop();
-    return item;
+    return this.items.pop() as T;
   }
 
-  putBack(item: T, seq: number): void {
-    const seqs = this.returnedSeqs;
-    let at = 0;
-    while (at < seqs.length && seqs[at]! < seq) at++;
-    seqs.splice(at, 0, seq);
-    this.items.splice(at, 0, item);
-    this.size++;
-  }
-
-  /** LIFO: the newer item first. */
-  prefer(_a: T, aSeq: number, _b: T, bSeq: number): boolean {
-    return aSeq > bSeq;
+  restore(item: T): void {
+    this.push(item);
   }
 
   clear(): void {
     this.items.length = 0;
-    this.returnedSeqs.length = 0;
     this.size = 0;
   }
 }

@@ -2,12 +2,15 @@
  * `Queue<T>`: asyncio.Queue for async/await, with backpressure (`maxsize`), `taskDone()`/`join()`, asyncio
  * 3.13's `shutdown()`, and cancellation that never loses or duplicates an item (DESIGN principle 5).
  *
- * How items move. An item put while getters wait goes straight to the longest-waiting getter as a tentative
- * grant (`Waiter.grant`); a getter cancelled before it resumes hands the item back, to the next getter or to
- * the front of the store. A `put()` on a full queue waits; a slot freed by a `get()` is promised to the
- * longest-waiting putter, whose item enters the queue when its grant is delivered (a putter cancelled in
- * between adds nothing and the slot goes to the next putter). `LifoQueue` and `PriorityQueue` change only
- * the store (`ItemStore`), i.e. which stored item comes out next.
+ * How items move (asyncio's own protocol, on the core's tentative grants). A put while getters wait stores
+ * the item and wakes the longest-waiting getter with a tentative grant; that item is now reserved: it no
+ * longer counts in `qsize()` and no other getter can take it. When the grant is delivered (a microtask
+ * later), the getter takes the item at the head of the queue, so items leave in exactly the order of the
+ * queue. A getter cancelled before that hands its wake-up to the next getter, and the item stays at the
+ * head. Symmetrically, a `put()` on a full queue waits; a slot freed by a `get()` is promised to the
+ * longest-waiting putter, whose item enters the queue when its grant is delivered; a putter cancelled in
+ * between adds nothing and the slot goes to the next putter. `LifoQueue` and `PriorityQueue` change only the
+ * store (`ItemStore`): which stored item comes out next.
  * @module
  */
 import { inspect } from 'node:util';
@@ -59,10 +62,10 @@ const GRANTED = 1;
 /** One shared settled promise for every `put()` and `join()` that need not wait: no allocation. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** @internal A `get()` waiting for an item, then holding one tentatively until it is delivered. */
+/** @internal A `get()` waiting for an item, then woken with one reserved for it until the grant is delivered. */
 class GetWaiter<T> extends Waiter<T> {
-  /** Arrival number of the granted item (orders a hand-back). */
-  seq = 0;
+  /** True while `deliver` hands over the item it took (a cancellation found then must put it back). */
+  private holding = false;
   private readonly owner: Queue<T>;
 
   constructor(owner: Queue<T>) {
@@ -72,18 +75,22 @@ class GetWaiter<T> extends Waiter<T> {
 
   override deliver(): void {
     if (this.state !== GRANTED) return;
-    // asyncio 3.13: shutdown(immediate=True) drops every item not yet taken, so this one too.
-    if (this.owner.stateCode === SHUT_DOWN_IMMEDIATE) {
+    const owner = this.owner;
+    // asyncio 3.13: shutdown(immediate=True) dropped every item, so the one reserved for this getter too.
+    if (owner.stateCode === SHUT_DOWN_IMMEDIATE) {
       this.cancel(new QueueShutDown());
       return;
     }
-    super.deliver();
-    // Delivered (a cancellation found on delivery goes through revoke, which unlinks it already).
-    this.queue?.remove(this as Waiter<unknown>);
+    this.value = owner.takeReserved();
+    this.holding = true;
+    super.deliver(); // resolves, or finds the task cancelled and calls revoke(item)
+    this.holding = false;
   }
 
   protected override revoke(item: T): void {
-    this.owner.handBack(this, item);
+    const holding = this.holding;
+    this.holding = false;
+    this.owner.getterGaveUp(holding, item);
   }
 }
 
@@ -161,20 +168,18 @@ export class Queue<T> {
   readonly maxsize: number;
   /** @internal Items nobody is waiting for. Replaced by the subclasses (LIFO, priority). */
   protected store: ItemStore<T>;
-  /** @internal `get()` calls waiting. Invariant: non-empty only while the store is empty. */
+  /** @internal `get()` calls waiting. Invariant: non-empty only while no item is available (`qsize() === 0`). */
   private readonly getters = new WaiterQueue<GetWaiter<T>>();
-  /** @internal Getters granted an item not yet delivered, in grant order (a hand-back rotates along it). */
-  private readonly inFlight = new WaiterQueue<GetWaiter<T>>();
   /** @internal `put()` calls waiting. Invariant: non-empty only while the queue is full. */
   private readonly putters = new WaiterQueue<PutWaiter<T>>();
   /** @internal `join()` calls waiting. Invariant: non-empty only while `unfinished > 0`. */
   private readonly joiners = new WaiterQueue<Waiter<void>>();
-  /** @internal Free slots promised to putters whose grant is not delivered yet: they count as taken. */
+  /** @internal Stored items reserved for woken getters whose grant is not delivered yet (not in `qsize()`). */
+  private reserved = 0;
+  /** @internal Free slots promised to woken putters whose grant is not delivered yet: they count as taken. */
   private promised = 0;
   /** @internal Items put and not yet `taskDone()`. */
   private unfinished = 0;
-  /** @internal Arrival number of the next item. */
-  private seq = 0;
   /** @internal */
   stateCode: StateCode = ALIVE;
 
@@ -190,12 +195,13 @@ export class Queue<T> {
 
   /** Number of items in the queue. */
   qsize(): number {
-    return this.store.size;
+    // Below zero only between shutdown(true) and the delivery of grants made before it.
+    return Math.max(0, this.store.size - this.reserved);
   }
 
   /** True if the queue holds no item. */
   empty(): boolean {
-    return this.store.size === 0;
+    return this.store.size <= this.reserved;
   }
 
   /**
@@ -204,7 +210,7 @@ export class Queue<T> {
    * unbounded queue.
    */
   full(): boolean {
-    return this.maxsize !== 0 && this.store.size + this.promised >= this.maxsize;
+    return this.maxsize !== 0 && this.store.size - this.reserved + this.promised >= this.maxsize;
   }
 
   /**
@@ -229,7 +235,7 @@ export class Queue<T> {
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
-    if (this.maxsize === 0 || this.store.size + this.promised < this.maxsize) {
+    if (this.maxsize === 0 || this.store.size - this.reserved + this.promised < this.maxsize) {
       try {
         this.commit(item, false);
       } catch (err) {
@@ -284,10 +290,10 @@ export class Queue<T> {
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.store.size !== 0) {
+    if (this.store.size > this.reserved) {
       let item: T;
       try {
-        item = this.store.take();
+        item = this.store.take(false);
       } catch (err) {
         return Promise.reject(err); // a PriorityQueue's compare threw: nothing was taken
       }
@@ -316,11 +322,11 @@ export class Queue<T> {
    * ```
    */
   getNowait(): T {
-    if (this.store.size === 0) {
+    if (this.store.size <= this.reserved) {
       if (this.stateCode !== ALIVE) throw new QueueShutDown();
       throw new QueueEmpty();
     }
-    const item = this.store.take();
+    const item = this.store.take(false);
     if (this.putters.head !== undefined) this.servePutters();
     return item;
   }
@@ -412,8 +418,8 @@ export class Queue<T> {
     } else {
       this.stateCode = SHUT_DOWN;
     }
-    // Getters wait only on an empty queue, so none of them will get an item. In-flight grants are settled
-    // on delivery (GetWaiter/PutWaiter.deliver).
+    // Getters wait only while no item is available, so none of them will get one. Grants made before the
+    // shutdown are settled on delivery (GetWaiter/PutWaiter.deliver), as asyncio's woken waiters re-check.
     for (let getter = this.getters.head; getter !== undefined; getter = this.getters.head) {
       getter.fail(new QueueShutDown());
     }
@@ -463,7 +469,7 @@ export class Queue<T> {
    */
   statistics(): QueueStatistics {
     return {
-      qsize: this.store.size,
+      qsize: this.qsize(),
       maxsize: this.maxsize,
       unfinishedTasks: this.unfinished,
       getters: this.getters.size,
@@ -475,7 +481,7 @@ export class Queue<T> {
 
   /** One line for `console.log` and `util.inspect`, e.g. `<Queue qsize=2 maxsize=10 unfinished=3 putters=1>`. */
   [inspect.custom](): string {
-    let text = `<${this.constructor.name} qsize=${this.store.size} maxsize=${this.maxsize} unfinished=${this.unfinished}`;
+    let text = `<${this.constructor.name} qsize=${this.qsize()} maxsize=${this.maxsize} unfinished=${this.unfinished}`;
     if (this.getters.size !== 0) text += ` getters=${this.getters.size}`;
     if (this.putters.size !== 0) text += ` putters=${this.putters.size}`;
     if (this.joiners.size !== 0) text += ` joiners=${this.joiners.size}`;
@@ -486,70 +492,50 @@ export class Queue<T> {
   // ---- internals -------------------------------------------------------------------------------------
 
   /**
-   * @internal Adds a new item: to the longest-waiting getter if any (the store is then empty), else to the
-   * store. Only a PriorityQueue's compare can throw, before anything changed (unless `tolerant`).
+   * @internal Adds a new item and wakes the longest-waiting getter, if any. Only a PriorityQueue's compare
+   * can throw, before anything changed (unless `tolerant`).
    */
   private commit(item: T, tolerant: boolean): void {
-    const seq = this.seq;
-    const getter = this.getters.head;
-    if (getter === undefined) this.store.push(item, seq, tolerant);
-    else this.handItem(getter, item, seq);
-    this.seq = seq + 1;
+    this.store.push(item, tolerant);
     this.unfinished++;
+    if (this.getters.head !== undefined) this.wakeGetter();
   }
 
-  /** @internal Gives `item` to a waiting getter. */
-  private handItem(getter: GetWaiter<T>, item: T, seq: number): void {
-    // Outside every task and without a signal nothing can cancel the getter: deliver at once.
+  /** @internal Reserves the next available item for the longest-waiting getter. */
+  private wakeGetter(): void {
+    const getter = this.getters.head!;
     if (getter.scope === undefined && getter.signal === undefined) {
-      getter.resolve(item);
+      // Outside every task and without a signal nothing can cancel the getter: deliver at once.
+      getter.resolve(this.store.take(true));
       return;
     }
-    getter.seq = seq;
-    getter.grant(item); // leaves `getters`
-    this.inFlight.push(getter);
+    this.reserved++;
+    getter.grant(undefined as T); // leaves `getters`; the item is taken on delivery
+  }
+
+  /** @internal A woken getter's grant is being delivered: it takes the item at the head (never throws). */
+  takeReserved(): T {
+    const item = this.store.take(true);
+    this.reserved--;
+    return item;
   }
 
   /**
-   * @internal A getter granted `item` was cancelled (or the queue shut down immediately) before it resumed.
-   * The getters granted after it each keep the better of their item and the one passed along (so the
-   * survivors get the items they would have got had the cancelled one never waited); the item left over
-   * goes to the next waiting getter, or back into the store where it was.
+   * @internal A woken getter was cancelled (or the queue shut down) before it resumed. If it had taken its
+   * item already, the item goes back to the head; either way the item is available again, so the next
+   * waiting getter is woken for it.
    */
-  handBack(waiter: GetWaiter<T>, item: T): void {
-    if (this.stateCode === SHUT_DOWN_IMMEDIATE) {
-      this.inFlight.remove(waiter);
-      this.dropItem();
-      return;
-    }
-    const store = this.store;
-    let carry = item;
-    let carrySeq = waiter.seq;
-    for (
-      let later = waiter.queueNext as GetWaiter<T> | undefined;
-      later !== undefined;
-      later = later.queueNext as GetWaiter<T> | undefined
-    ) {
-      const own = later.value as T;
-      if (store.prefer(carry, carrySeq, own, later.seq)) {
-        const ownSeq = later.seq;
-        later.value = carry;
-        later.seq = carrySeq;
-        carry = own;
-        carrySeq = ownSeq;
-      }
-    }
-    this.inFlight.remove(waiter);
-    const next = this.getters.head;
-    if (next !== undefined) this.handItem(next, carry, carrySeq);
-    else store.putBack(carry, carrySeq);
+  getterGaveUp(tookItem: boolean, item: T): void {
+    if (tookItem) this.store.restore(item);
+    else this.reserved--;
+    if (this.getters.head !== undefined && this.store.size > this.reserved) this.wakeGetter();
   }
 
   /** @internal A putter's promised slot was delivered: its item enters the queue now. */
   commitPromised(item: T): void {
     this.promised--;
     this.commit(item, true);
-    // The item may have gone straight to a getter, leaving the slot free for the next putter.
+    // The item may be reserved for a woken getter already (not in qsize()): the slot is free again.
     if (this.putters.head !== undefined) this.servePutters();
   }
 
@@ -575,11 +561,6 @@ export class Queue<T> {
         putter.grant(undefined); // leaves `putters`
       }
     }
-  }
-
-  /** @internal An item left the queue without being delivered: it counts as done (shutdown(true)). */
-  private dropItem(): void {
-    if (this.unfinished > 0 && --this.unfinished === 0) this.wakeJoiners();
   }
 
   private wakeJoiners(): void {

@@ -1,5 +1,5 @@
 /**
- * A growable circular buffer: the FIFO store of `Queue`. O(1) push, take and put-back at the front, no
+ * A growable circular buffer: the FIFO store of `Queue`. O(1) push, take and restore at the front, no
  * per-item allocation, and no `Array.prototype.shift` (which is O(n) on large arrays).
  * @module
  * @internal
@@ -33,17 +33,12 @@ export class RingBuffer<T> implements ItemStore<T> {
     return item;
   }
 
-  /** A handed-back item is older than every stored one (see ItemStore): it goes to the front. */
-  putBack(item: T): void {
+  /** Puts an item back at the front, ahead of every other. */
+  restore(item: T): void {
     if (this.size === this.items.length) this.grow();
     this.head = (this.head - 1) & this.mask;
     this.items[this.head] = item;
     this.size++;
-  }
-
-  /** FIFO: the older item first. */
-  prefer(_a: T, aSeq: number, _b: T, bSeq: number): boolean {
-    return aSeq < bSeq;
   }
 
   clear(): void {
