@@ -3,7 +3,8 @@
  * @module
  */
 import { storage } from '../core/context.js';
-import { Task, type TaskObserver } from '../core/task.js';
+import type { RunState } from '../core/run-state.js';
+import { currentRun, spawn, Task, type TaskObserver } from '../core/task.js';
 import { Waiter } from '../core/waiter.js';
 import { type Awaitable, type AwaitedOf, toTaskOrPromise } from './awaitable.js';
 
@@ -51,11 +52,15 @@ export function gather(...args: unknown[]): Promise<unknown[]> {
   const count = args.length;
   if (count === 0) return Promise.resolve([]);
   const state = new GatherWaiter(count, returnExceptions);
+  const run = currentRun();
   const children: Array<Task<unknown> | PromiseLike<unknown>> = new Array(count);
   // Start everything first, so that a failure seen while attaching can cancel every task gather started.
   for (let i = 0; i < count; i++) {
     const arg = args[i];
-    const child = toTaskOrPromise(arg, 'gather', i);
+    const child =
+      typeof arg === 'function' && !(arg instanceof Task)
+        ? spawnIn(run, arg)
+        : toTaskOrPromise(arg, 'gather', i);
     children[i] = child;
     if (child instanceof Task) {
       state.tasks[i] = child;
@@ -82,6 +87,10 @@ export function gather(...args: unknown[]): Promise<unknown[]> {
     }
   }
   return state.promise;
+}
+
+function spawnIn(run: RunState, fn: Function): Task<unknown> {
+  return spawn(fn as () => unknown, undefined, run, undefined);
 }
 
 function isOptions(value: unknown): value is GatherOptions {
@@ -115,6 +124,8 @@ class GatherWaiter extends Waiter<unknown[]> implements TaskObserver {
   }
 
   onTaskDone(task: Task<unknown>, index: number): void {
+    // Forget finished tasks at once: holding 100,000 of them until the end made every scavenge promote them.
+    this.tasks[index] = undefined;
     this.tasksPending--;
     if (this.owned[index] === 1) this.ownedPending--;
     if (task.state === 'fulfilled') this.onValue(index, task.outcome);
@@ -133,7 +144,7 @@ class GatherWaiter extends Waiter<unknown[]> implements TaskObserver {
       this.failed = true;
       this.firstError = error;
       const tasks = this.tasks;
-      for (let i = 0; i < tasks.length; i++) if (this.owned[i] === 1) tasks[i]!.cancel();
+      for (let i = 0; i < tasks.length; i++) if (this.owned[i] === 1) tasks[i]?.cancel();
     }
     this.remaining--;
     this.settleIfReady();
