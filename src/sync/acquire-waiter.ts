@@ -16,6 +16,8 @@ export interface GrantSource {
 export class AcquireWaiter extends Waiter<Permit | undefined> {
   /** `acquire()` wants a Permit; `runExclusive` and the Condition's re-acquire do not (no allocation). */
   readonly wantsPermit: boolean;
+  /** A Lock holding number to take the lock back under (`Condition.wait`); 0 for a new holding. */
+  restoreToken = 0;
   private readonly source: GrantSource;
 
   constructor(source: GrantSource, label: string, wantsPermit: boolean) {

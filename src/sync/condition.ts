@@ -118,8 +118,9 @@ export class Condition {
     const waiter = new ConditionWaiter(this);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
+    const token = this.lock.currentHolding();
     this.lock.release();
-    return this.finishWait(waiter, scope, signal);
+    return this.finishWait(waiter, scope, signal, token);
   }
 
   /**
@@ -188,6 +189,7 @@ export class Condition {
     waiter: ConditionWaiter,
     scope: CancelScope | undefined,
     signal: AbortSignal | undefined,
+    token: number,
   ): Promise<true> {
     let failed = false;
     let error: unknown;
@@ -197,9 +199,9 @@ export class Condition {
       failed = true;
       error = err;
     }
-    // Take the lock back whatever happened. This waits in the lock's FIFO linked to no scope and no signal,
-    // so no cancellation can interrupt it: the caller always holds the lock when wait() settles.
-    await this.lock.reacquire(scope, 'Condition.wait (re-acquiring the lock)');
+    // Take the lock back whatever happened, under the caller's holding number (its permit or runExclusive
+    // stays valid). No cancellation can interrupt this: the caller always holds the lock when wait() settles.
+    await this.lock.reacquire(scope, 'Condition.wait (re-acquiring the lock)', token);
     if (failed) throw error;
     // Woken, but cancelled while taking the lock back: this waiter will not act on the wake-up, so it goes
     // to the next waiter (asyncio 3.13, gh-112202) and the cancellation is reported.

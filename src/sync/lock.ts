@@ -1,6 +1,7 @@
 /**
  * `Lock`: mutual exclusion, FIFO-fair and cancellation-safe (asyncio.Lock). Each holding is numbered, so a
- * spent `Permit` or a finished `runExclusive` can never release a later holder's lock.
+ * spent `Permit` or a finished `runExclusive` can never release a later holder's lock, and `Condition.wait`
+ * takes the lock back under the same number (the caller's permit stays valid).
  * @module
  */
 import { inspect } from 'node:util';
@@ -43,11 +44,13 @@ export interface LockStatistics {
 export class Lock {
   /** @internal */
   private held = false;
+  /** @internal Numbers holdings: every new holding gets `++counter` (never reused). */
+  private counter = 0;
   /**
-   * @internal Counts acquisitions. The current holding is number `generation`; releasing an older number
-   * (a spent permit, a runExclusive whose lock was released by hand) does nothing.
+   * @internal The number of the current holding (meaningful while `held`). Releasing another number (a
+   * permit of an earlier holding, a runExclusive whose lock was released by hand) does nothing.
    */
-  private generation = 0;
+  private holding = 0;
   /** @internal FIFO of callers waiting for the lock. Non-empty only while `held`. */
   private readonly waiters = new WaiterQueue<AcquireWaiter>();
 
@@ -70,7 +73,7 @@ export class Lock {
   tryAcquire(): Permit | undefined {
     if (this.held) return undefined;
     this.held = true;
-    return new Permit(this, ++this.generation);
+    return new Permit(this, (this.holding = ++this.counter));
   }
 
   /**
@@ -92,7 +95,7 @@ export class Lock {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.held) {
       this.held = true;
-      return Promise.resolve(new Permit(this, ++this.generation));
+      return Promise.resolve(new Permit(this, (this.holding = ++this.counter)));
     }
     const waiter = new AcquireWaiter(this, 'Lock.acquire', true);
     waiter.park(scope, signal);
@@ -136,12 +139,12 @@ export class Lock {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.held) {
       this.held = true;
-      return this.runHeld(fn, ++this.generation);
+      return this.runHeld(fn, (this.holding = ++this.counter));
     }
     const waiter = new AcquireWaiter(this, 'Lock.acquire', false);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
-    return this.runAfter(waiter.promise, fn);
+    return this.runAfter(waiter.promise, fn, scope, signal);
   }
 
   /** What the lock looks like now (trio's `statistics()`). */
@@ -154,18 +157,24 @@ export class Lock {
     return `<Lock locked=${this.held} waiters=${this.waiters.size}>`;
   }
 
+  /** @internal the number of the current holding (for `Condition.wait`, which gives it back). */
+  currentHolding(): number {
+    return this.holding;
+  }
+
   /**
-   * @internal Takes the lock back for `Condition.wait`: waits in the same FIFO, parked in a shielded scope
-   * under the caller's (so the task shows as blocked on it) and with no signal, so no cancellation can
-   * interrupt it.
+   * @internal Takes the lock back for `Condition.wait` under the holding number `token` it had before the
+   * wait. Waits in the same FIFO, parked in a shielded scope under the caller's (so the task shows as blocked
+   * on it) and with no signal, so no cancellation can interrupt it.
    */
-  reacquire(scope: CancelScope | undefined, label: string): Promise<unknown> {
+  reacquire(scope: CancelScope | undefined, label: string, token: number): Promise<unknown> {
     if (!this.held) {
       this.held = true;
-      this.generation++;
+      this.holding = token;
       return Promise.resolve();
     }
     const waiter = new AcquireWaiter(this, label, false);
+    waiter.restoreToken = token;
     if (scope !== undefined) waiter.park(new CancelScope(scope, scope.task, true), undefined);
     this.waiters.push(waiter);
     return waiter.promise;
@@ -178,13 +187,13 @@ export class Lock {
       this.held = false;
       return;
     }
-    const generation = ++this.generation;
-    handTo(next, next.wantsPermit ? new Permit(this, generation) : undefined);
+    const token = (this.holding = next.restoreToken === 0 ? ++this.counter : next.restoreToken);
+    handTo(next, next.wantsPermit ? new Permit(this, token) : undefined);
   }
 
   /** @internal called by a Permit (and by runExclusive) with the number of its holding. */
   releasePermit(token: number): void {
-    if (this.held && this.generation === token) this.handOn();
+    if (this.held && this.holding === token) this.handOn();
   }
 
   /** @internal */
@@ -197,9 +206,24 @@ export class Lock {
   }
 
   /** @internal */
-  private async runAfter<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+  private async runAfter<T>(
+    granted: Promise<unknown>,
+    fn: () => PromiseLike<T> | T,
+    scope: CancelScope | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     await granted;
-    const token = this.generation;
+    const token = this.holding;
+    // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the
+    // lock goes on to the next waiter.
+    if (scope !== undefined && scope.cancelReason !== undefined) {
+      this.releasePermit(token);
+      throw scope.cancelReason;
+    }
+    if (signal?.aborted) {
+      this.releasePermit(token);
+      throw signal.reason;
+    }
     try {
       return await fn();
     } finally {

@@ -158,7 +158,8 @@ export class RateLimiter {
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
     checkFunction(fn, 'fn', 'RateLimiter.runExclusive');
-    return this.runAfter(this.acquire(options), fn);
+    const granted = this.acquire(options);
+    return this.runAfter(granted, fn, storage.getStore(), options?.signal);
   }
 
   /** What the limiter looks like now. */
@@ -240,8 +241,23 @@ export class RateLimiter {
   }
 
   /** @internal */
-  private async runAfter<T>(granted: Promise<void>, fn: () => PromiseLike<T> | T): Promise<T> {
+  private async runAfter<T>(
+    granted: Promise<void>,
+    fn: () => PromiseLike<T> | T,
+    scope: CancelScope | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     await granted;
+    // Cancelled after the token was delivered but before this code resumed: fn must not start, and the
+    // token goes to the next waiter or back to the bucket.
+    if (scope !== undefined && scope.cancelReason !== undefined) {
+      this.handOnToken();
+      throw scope.cancelReason;
+    }
+    if (signal?.aborted) {
+      this.handOnToken();
+      throw signal.reason;
+    }
     return await fn();
   }
 }

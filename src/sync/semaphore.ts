@@ -4,6 +4,7 @@
  * @module
  */
 import { inspect } from 'node:util';
+import type { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import { WaiterQueue } from '../core/waiter.js';
@@ -136,7 +137,7 @@ export class Semaphore {
     const waiter = new AcquireWaiter(this, this.label, false);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
-    return this.runAfter(waiter.promise, fn);
+    return this.runAfter(waiter.promise, fn, scope, signal);
   }
 
   /** What the semaphore looks like now (trio's `statistics()`). */
@@ -178,8 +179,23 @@ export class Semaphore {
   }
 
   /** @internal */
-  private async runAfter<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+  private async runAfter<T>(
+    granted: Promise<unknown>,
+    fn: () => PromiseLike<T> | T,
+    scope: CancelScope | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     await granted;
+    // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the
+    // permit goes on to the next waiter (asyncio test_acquire_no_hang).
+    if (scope !== undefined && scope.cancelReason !== undefined) {
+      this.handOn();
+      throw scope.cancelReason;
+    }
+    if (signal?.aborted) {
+      this.handOn();
+      throw signal.reason;
+    }
     try {
       return await fn();
     } finally {
