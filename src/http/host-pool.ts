@@ -1,0 +1,91 @@
+/**
+ * One origin of a session: its undici `Pool` (keep-alive connections), its `limitPerHost` semaphore and
+ * per-host rate limiter, and the sockets being opened for it, so that a connection attempt left with no
+ * request to serve (all were cancelled or timed out) is destroyed at once instead of lingering.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { buildConnector, Pool } from 'undici';
+import type { RateLimiter } from '../sync/rate-limiter.js';
+import type { Semaphore } from '../sync/semaphore.js';
+
+/** Pool settings shared by every origin of a session. @internal */
+export interface PoolSettings {
+  /** Connections per origin (`limitPerHost`), or null for as many as requests need. */
+  readonly connections: number | null;
+  /** Idle keep-alive time of a connection, in milliseconds. */
+  readonly keepAliveTimeout: number;
+}
+
+/** @internal */
+export class HostPool {
+  readonly origin: string;
+  readonly pool: Pool;
+  readonly semaphore: Semaphore | undefined;
+  readonly limiter: RateLimiter | undefined;
+  /** Our requests dispatched to the pool that have no connection yet. */
+  waitingForConnection = 0;
+  /** Sockets being opened (TCP connect or TLS handshake in progress). */
+  private readonly connecting = new Set<Socket>();
+
+  constructor(
+    origin: string,
+    settings: PoolSettings,
+    semaphore: Semaphore | undefined,
+    limiter: RateLimiter | undefined,
+  ) {
+    this.origin = origin;
+    this.semaphore = semaphore;
+    this.limiter = limiter;
+    // Our own timers bound connect, headers and body (on the run's clock): undici's are turned off.
+    const connector = buildConnector({ timeout: 0 });
+    const connecting = this.connecting;
+    this.pool = new Pool(origin, {
+      connections: settings.connections,
+      keepAliveTimeout: settings.keepAliveTimeout,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect(options, callback) {
+        const socket = (connector as unknown as ConnectorReturningSocket)(options, (err, connected) => {
+          connecting.delete(socket as Socket);
+          if (err === null) callback(null, connected as Socket);
+          else callback(err, null);
+        });
+        connecting.add(socket);
+        return socket;
+      },
+    });
+  }
+
+  /**
+   * One of our requests stopped waiting for a connection (it got one, failed, or was cancelled). When none
+   * is left and `abandoned`, the sockets still being opened serve nobody: destroy them.
+   */
+  connectionWaitEnded(abandoned: boolean): void {
+    this.waitingForConnection--;
+    if (abandoned && this.waitingForConnection === 0 && this.connecting.size > 0) {
+      // With an error, so that undici's connect callback runs and the pool fails the abandoned requests.
+      for (const socket of this.connecting) socket.destroy(abandonedError());
+      this.connecting.clear();
+    }
+  }
+
+  /** Closes every connection at once (requests still running fail). */
+  destroy(): Promise<void> {
+    for (const socket of this.connecting) socket.destroy(abandonedError());
+    this.connecting.clear();
+    return this.pool.destroy();
+  }
+}
+
+/** undici's connector does return the socket it opens (its typings say void). */
+type ConnectorReturningSocket = (
+  options: buildConnector.Options,
+  callback: (...args: [null, Socket] | [Error, null]) => void,
+) => Socket;
+
+function abandonedError(): Error {
+  return Object.assign(new Error('Connection attempt abandoned: no request is waiting for it'), {
+    code: 'ERR_CONNECTION_ABANDONED',
+  });
+}
