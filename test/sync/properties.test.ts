@@ -62,6 +62,8 @@ interface Subject {
   runExclusive(fn: () => Promise<void>, signal: AbortSignal | undefined): Promise<void>;
 }
 
+const stateOf = (actor: Actor): Actor['state'] => actor.state;
+
 interface Actor {
   seq: number;
   queued: boolean;
@@ -112,7 +114,8 @@ async function exercise(subject: Subject, commands: Command[]): Promise<void> {
             try {
               await actor.gate.wait();
             } finally {
-              if (actor.state === 'holding') onReleasing(actor);
+              // (read through a function: the state changes while this task waits)
+              if (stateOf(actor) === 'holding') onReleasing(actor);
               permit.release();
             }
           } else {
