@@ -31,6 +31,34 @@ export {
   Task,
   type TaskState,
 } from './core/task.js';
+export {
+  channelNames,
+  type FormatTimelineOptions,
+  formatTaskTree,
+  formatTimeline,
+  parseTrace,
+  readTraceFile,
+  type ScopeNode,
+  type TaskCreateMessage,
+  type TaskFinishMessage,
+  type TaskNode,
+  type TaskSpanArgs,
+  type TaskStartMessage,
+  type Timeline,
+  type TimelineRow,
+  type TimelineSvgOptions,
+  type TimelineWait,
+  type TraceEvent,
+  type TreeNode,
+  taskTree,
+  timelineOf,
+  timelineSvg,
+  type WaitNode,
+  type WaitParkMessage,
+  type WaitPoint,
+  type WaitSettleMessage,
+  type WaitSpanArgs,
+} from './debug/index.js';
 export { LifoQueue } from './queues/lifo-queue.js';
 export { PriorityQueue } from './queues/priority-queue.js';
 export {

@@ -27,6 +27,11 @@ export class RunState implements ClockRun {
   readonly unretrieved = new Set<Task<unknown>>();
   /** Called, in order, when the run ends (after its tasks are done). */
   readonly closeHooks: Array<() => void | Promise<void>> = [];
+  /**
+   * The debug / trace / `dumpOnSignal` session of this run (a `RunSession` of src/debug), set before its
+   * main task is made; undefined for a plain run. The core only stores it.
+   */
+  session: object | undefined = undefined;
   /** Resolves `waitIdle()` when the last pending task finishes. */
   private idleResolve: (() => void) | undefined = undefined;
   readonly isGlobal: boolean;

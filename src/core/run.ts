@@ -4,12 +4,14 @@
  * nobody retrieved.
  * @module
  */
+
+import type { RunSession } from '../debug/session.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { storage } from './context.js';
 import { activeRuns, RunState } from './run-state.js';
 import { reportRunUnretrieved, spawn, type Task } from './task.js';
-import { checkFunction, checkOptions, describe } from './validate.js';
+import { checkFunction, checkMs, checkOptions, describe } from './validate.js';
 
 /** Options of {@link run}. */
 export interface RunOptions {
@@ -22,6 +24,22 @@ export interface RunOptions {
   signals?: NodeJS.Signals[];
   /** The clock for sleeps and deadlines (default: `performance.now()`). */
   clock?: Clock;
+  /**
+   * Debug mode: a task that keeps the event loop busy longer than this many milliseconds in one go is
+   * reported (asyncio's `slow_callback_duration`). Default 100.
+   */
+  slowCallbackMs?: number;
+  /**
+   * Prints the task tree to stderr each time the process receives this signal (e.g. `'SIGUSR2'`), so a
+   * hung program can be asked what it waits for without stopping it. The handler is removed when `run` ends.
+   */
+  dumpOnSignal?: NodeJS.Signals;
+  /**
+   * Writes the run's task and wait spans to this file as Chrome Trace Event JSON (open it in Perfetto, or
+   * draw it with `formatTimeline` / `timelineSvg`). Also `ASYNCIO_TS_TRACE=path`, which traces every run of
+   * the process into one file.
+   */
+  trace?: string;
 }
 
 /**
@@ -52,7 +70,32 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
     throw new TypeError(`run: options.clock must implement Clock, received ${describe(clock)}`);
   }
   const debug = options?.debug ?? process.env.ASYNCIO_TS_DEBUG === '1';
+  const slowCallbackMs = options?.slowCallbackMs ?? 100;
+  checkMs(slowCallbackMs, 'options.slowCallbackMs', 'run');
+  const dumpOnSignal = options?.dumpOnSignal;
+  if (dumpOnSignal !== undefined && (typeof dumpOnSignal !== 'string' || !dumpOnSignal.startsWith('SIG'))) {
+    throw new TypeError(
+      `run: options.dumpOnSignal must be a signal name, received ${describe(dumpOnSignal)}`,
+    );
+  }
+  const tracePath = options?.trace ?? (process.env.ASYNCIO_TS_TRACE || undefined);
+  if (tracePath !== undefined && (typeof tracePath !== 'string' || tracePath === '')) {
+    throw new TypeError(`run: options.trace must be a file path, received ${describe(tracePath)}`);
+  }
   const state = new RunState(clock, debug);
+  // Debug mode, tracing and the signal dump live in src/debug, loaded only when asked for.
+  let session: RunSession | undefined;
+  if (debug || tracePath !== undefined || dumpOnSignal !== undefined) {
+    const { attachRunSession } = await import('../debug/session.js');
+    session = attachRunSession(state, {
+      name: main.name || 'main',
+      debug,
+      slowCallbackMs,
+      trace: tracePath,
+      traceShared: options?.trace === undefined,
+      dumpOnSignal,
+    });
+  }
   activeRuns.add(state);
   clock.attach?.(state);
 
@@ -71,6 +114,7 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
 
   try {
     await settled(mainTask);
+    session?.beforeLeftovers();
     await cancelLeftovers(state);
   } finally {
     removeHandlers();
@@ -84,6 +128,7 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
     clock.detach?.(state);
     activeRuns.delete(state);
     reportRunUnretrieved(state);
+    session?.close();
   }
   if (signalled && mainTask.cancelled()) process.exitCode ??= 130;
   return mainTask.result();

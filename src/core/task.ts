@@ -8,12 +8,28 @@
  * @module
  */
 import { inspect } from 'node:util';
+import {
+  publishTaskCreate,
+  publishTaskFinish,
+  publishTaskStart,
+  taskCreateChannel,
+  taskFinishChannel,
+  taskStartChannel,
+} from '../debug/channels.js';
 import { CancelScope, makeCancelledError } from './cancel-scope.js';
 import { storage } from './context.js';
 import { CancelledError, InvalidStateError, isCancellation, isCausedBy } from './errors.js';
 import { activeRuns, globalRun, type RunState } from './run-state.js';
 import { checkFunction, checkOptions, checkSignal, describe } from './validate.js';
 import { Waiter } from './waiter.js';
+
+/** @internal What debug mode, tracing and `dumpOnSignal` keep per task (src/debug fills it). */
+export interface TaskDebugInfo {
+  /** The stack where the task was created (debug mode only), for warnings. */
+  readonly creationStack: string | undefined;
+  /** Set once the outcome was observed, so that a collected task can be reported as never awaited. */
+  retrieved: boolean;
+}
 
 /** A callback given to {@link Task.addDoneCallback}. */
 export type DoneCallback<T> = (task: Task<T>) => void;
@@ -73,6 +89,8 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   parkedWaits = 0;
   /** @internal set once the outcome was observed (await, result(), exception(), a callback). */
   retrieved = false;
+  /** @internal set by src/debug only while a debug, trace or dump session records this run. */
+  debugInfo: TaskDebugInfo | undefined = undefined;
   /** @internal */ private cancelRequests = 0;
   /** @internal the `createTask({ signal })` option, listened to until the task ends. */
   private abortSignal: AbortSignal | undefined = undefined;
@@ -93,6 +111,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     this.run = run;
     this.id = nextTaskId++;
     run.add(this as Task<unknown>);
+    if (taskCreateChannel.hasSubscribers) publishTaskCreate(this as Task<unknown>, storage.getStore()?.task);
   }
 
   /** The task's name (`Task-<n>` unless one was given). */
@@ -232,6 +251,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   markRetrieved(): void {
     if (this.retrieved) return;
     this.retrieved = true;
+    if (this.debugInfo !== undefined) this.debugInfo.retrieved = true;
     if (this.stateCode === REJECTED) forgetUnretrieved(this as Task<unknown>);
   }
 
@@ -262,6 +282,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     const fn = this.fn!;
     this.fn = undefined;
     storage.enterWith(this);
+    if (taskStartChannel.hasSubscribers) publishTaskStart(this as Task<unknown>);
     let result: PromiseLike<T> | T;
     try {
       result = fn();
@@ -312,6 +333,13 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (more !== undefined) {
       this.moreCallbacks = undefined;
       for (const [callback, tag] of more) invokeCallback(callback, this as Task<unknown>, tag);
+    }
+    if (taskFinishChannel.hasSubscribers) {
+      publishTaskFinish(
+        this as Task<unknown>,
+        STATE_NAMES[code] as 'fulfilled',
+        code === FULFILLED ? undefined : outcome,
+      );
     }
   }
 
@@ -383,13 +411,16 @@ class TaskWaiter<T> extends Waiter<T> implements TaskObserver {
 interface UnretrievedInfo {
   name: string;
   error: unknown;
+  /** Where the task was created (debug mode). */
+  creationStack: string | undefined;
 }
 
 const finalization = new FinalizationRegistry<UnretrievedInfo>((info) => reportUnretrieved(info));
 
 function rememberUnretrieved(task: Task<unknown>): void {
   if (!task.run.isGlobal) task.run.unretrieved.add(task);
-  finalization.register(task, { name: task.name, error: task.outcome }, task);
+  const creationStack = task.debugInfo?.creationStack;
+  finalization.register(task, { name: task.name, error: task.outcome, creationStack }, task);
 }
 
 function forgetUnretrieved(task: Task<unknown>): void {
@@ -402,7 +433,7 @@ export function reportRunUnretrieved(run: RunState): void {
   for (const task of run.unretrieved) {
     finalization.unregister(task);
     task.retrieved = true;
-    reportUnretrieved({ name: task.name, error: task.outcome });
+    reportUnretrieved({ name: task.name, error: task.outcome, creationStack: task.debugInfo?.creationStack });
   }
   run.unretrieved.clear();
 }
@@ -415,9 +446,18 @@ function reportUnretrieved(info: UnretrievedInfo): void {
     {
       type: 'AsyncioWarning',
       code: 'ASYNCIO_TS_TASK_EXCEPTION_NEVER_RETRIEVED',
-      detail: error instanceof Error ? error.stack : undefined,
+      detail: withCreationStack(error instanceof Error ? error.stack : undefined, info.creationStack),
     },
   );
+}
+
+function withCreationStack(
+  detail: string | undefined,
+  creationStack: string | undefined,
+): string | undefined {
+  if (creationStack === undefined) return detail;
+  const created = `Task created at:\n${creationStack}`;
+  return detail === undefined ? created : `${detail}\n${created}`;
 }
 
 // ---- the start queue ----------------------------------------------------------------------------------

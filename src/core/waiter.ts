@@ -10,7 +10,20 @@
  * on to the next waiter (DESIGN principle 5: nothing is lost to a race).
  * @module
  */
+import {
+  awaitTracker,
+  publishWaitPark,
+  publishWaitSettle,
+  waitParkChannel,
+  waitSettleChannel,
+} from '../debug/channels.js';
 import type { CancelScope } from './cancel-scope.js';
+
+/** @internal What debug mode, tracing and `dumpOnSignal` keep per wait (src/debug fills it). */
+export interface WaitDebugInfo {
+  /** `performance.now()` when the wait was parked: the task tree's "since when". */
+  readonly since: number;
+}
 
 const WAITING = 0;
 const GRANTED = 1;
@@ -39,6 +52,8 @@ export class Waiter<T> {
    * (`asyncio-ts/testing`); every other wait counts its task as blocked.
    */
   holdsClock = false;
+  /** Set by src/debug only while a debug, trace or dump session records this run; undefined otherwise. */
+  debugInfo: WaitDebugInfo | undefined = undefined;
 
   /**
    * What is being waited for, for humans and tools (the task tree, tracing): e.g. `'Lock.acquire'`,
@@ -48,10 +63,13 @@ export class Waiter<T> {
 
   constructor(label = 'wait') {
     this.label = label;
-    this.promise = new Promise<T>((resolve, reject) => {
+    const executor = (resolve: (value: T) => void, reject: (reason: unknown) => void): void => {
       this.resolveFn = resolve as (value: unknown) => void;
       this.rejectFn = reject;
-    });
+    };
+    // Debug mode swaps in a promise that notices whether it is ever awaited (one branch when off).
+    const tracker = awaitTracker;
+    this.promise = tracker === undefined ? new Promise<T>(executor) : tracker<T>(executor, this);
   }
 
   /** A one-line description of the wait, e.g. `'sleep 500 ms'`. */
@@ -77,6 +95,7 @@ export class Waiter<T> {
       this.signal = signal;
       signal.addEventListener('abort', this);
     }
+    if (waitParkChannel.hasSubscribers) publishWaitPark(this, scope?.task);
   }
 
   /** Unlinks from the scope and the signal (the waiter stays pending). */
@@ -117,6 +136,7 @@ export class Waiter<T> {
   resolve(value: T): boolean {
     if (this.state !== WAITING) return false;
     this.state = SETTLED;
+    if (waitSettleChannel.hasSubscribers) publishWaitSettle(this, this.scope?.task, 'resolved');
     this.unpark();
     this.leaveQueue();
     this.resolveFn(value);
@@ -127,6 +147,7 @@ export class Waiter<T> {
   fail(error: unknown): boolean {
     if (this.state !== WAITING) return false;
     this.state = SETTLED;
+    if (waitSettleChannel.hasSubscribers) publishWaitSettle(this, this.scope?.task, 'rejected');
     this.unpark();
     this.leaveQueue();
     this.rejectFn(error);
@@ -151,6 +172,7 @@ export class Waiter<T> {
     const state = this.state;
     if (state === SETTLED) return;
     this.state = SETTLED;
+    if (waitSettleChannel.hasSubscribers) publishWaitSettle(this, this.scope?.task, 'cancelled');
     this.unpark();
     if (state === GRANTED) {
       const value = this.value as T;
@@ -190,6 +212,7 @@ export class Waiter<T> {
     const value = this.value as T;
     this.value = undefined;
     this.state = SETTLED;
+    if (waitSettleChannel.hasSubscribers) publishWaitSettle(this, this.scope?.task, 'resolved');
     this.unpark();
     this.resolveFn(value);
   }
