@@ -1,48 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import {
-  CancelledError,
-  type Clock,
-  checkpoint,
-  createTask,
-  now,
-  RateLimiter,
-  run,
-  type Task,
-  type TimerEntry,
-} from 'asyncio-ts';
+import { CancelledError, checkpoint, createTask, now, RateLimiter, run, type Task } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
-
-/** A clock that moves only when told to: deterministic tests of the limiter's timing. */
-class ManualClock implements Clock {
-  time = 1000;
-  readonly entries = new Set<TimerEntry>();
-  now(): number {
-    return this.time;
-  }
-  schedule(entry: TimerEntry): void {
-    entry.heapIndex = 0;
-    this.entries.add(entry);
-  }
-  unschedule(entry: TimerEntry): void {
-    entry.heapIndex = -1;
-    this.entries.delete(entry);
-  }
-  /** Moves time on by `ms` and fires every entry now due, earliest first. */
-  advance(ms: number): void {
-    this.time += ms;
-    for (;;) {
-      const due = [...this.entries]
-        .filter((e) => e.deadline <= this.time)
-        .sort((a, b) => a.deadline - b.deadline);
-      const first = due[0];
-      if (first === undefined) return;
-      this.unschedule(first);
-      first.onTimer();
-    }
-  }
-}
+import { ManualClock } from '../helpers/manual-clock.js';
 
 /** Starts `n` tasks that each acquire once and record the clock time they got through. */
 function acquirers(limiter: RateLimiter, n: number, log: Array<[number, number]>): Task<void>[] {
