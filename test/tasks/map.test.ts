@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CancelledError, checkpoint, createTask, map, run, sleep } from 'asyncio-ts';
+import { assertNoTimers } from '../helpers/leaks.js';
+
+test('results come in input order, whatever the completion order; fn gets (item, index)', async () => {
+  await run(async () => {
+    const delays = [30, 5, 20, 1, 10];
+    const results = await map(async (ms, i) => sleep(ms, `${i}:${ms}`), delays, { concurrency: 2 });
+    assert.deepEqual(results, ['0:30', '1:5', '2:20', '3:1', '4:10']);
+  });
+  await assertNoTimers();
+});
+
+test('never more than `concurrency` calls run at once, and items are pulled lazily', async () => {
+  await run(async () => {
+    let pulled = 0;
+    let finished = 0;
+    let active = 0;
+    let peak = 0;
+    let maxAhead = 0;
+    function* source() {
+      for (let i = 0; i < 20; i++) {
+        pulled++;
+        maxAhead = Math.max(maxAhead, pulled - finished);
+        yield i;
+      }
+    }
+    const results = await map(
+      async (i) => {
+        active++;
+        peak = Math.max(peak, active);
+        await sleep(1 + (i % 3));
+        active--;
+        finished++;
+        return i * 2;
+      },
+      source(),
+      { concurrency: 3 },
+    );
+    assert.equal(peak, 3);
+    assert.ok(maxAhead <= 3, `pulled ${maxAhead} items ahead of the finished ones`);
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, (_, i) => i * 2),
+    );
+  });
+});
+
+test('an endless generator is fine: the first failure stops pulling, cancels the running calls and closes it', async () => {
+  const events: string[] = [];
+  let cancelledCalls = 0;
+  let pulled = 0;
+  function* endless() {
+    try {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    } finally {
+      events.push('generator closed');
+    }
+  }
+  await run(async () => {
+    await assert.rejects(
+      map(
+        async (i) => {
+          if (i === 5) throw new RangeError('item 5 is bad');
+          try {
+            await sleep(i < 5 ? 1 : 1000);
+          } catch (err) {
+            if (err instanceof CancelledError) cancelledCalls++;
+            throw err;
+          }
+          return i;
+        },
+        endless(),
+        { concurrency: 4 },
+      ),
+      (err: unknown) => err instanceof RangeError && err.message === 'item 5 is bad',
+    );
+  });
+  assert.deepEqual(events, ['generator closed']);
+  assert.ok(cancelledCalls >= 1, 'the calls still running were cancelled');
+  assert.ok(pulled <= 5 + 4, `pulled ${pulled} items: no more than the failing one plus the running ones`);
+  await assertNoTimers();
+});
+
+test('cancelling the caller cancels every running call and closes the source', async () => {
+  let closed = false;
+  let started = 0;
+  let cancelled = 0;
+  function* items() {
+    try {
+      yield* [1, 2, 3, 4, 5, 6];
+    } finally {
+      closed = true;
+    }
+  }
+  await run(async () => {
+    const task = createTask(() =>
+      map(
+        async (i) => {
+          started++;
+          try {
+            await sleep(10_000);
+          } catch (err) {
+            cancelled++;
+            throw err;
+          }
+          return i;
+        },
+        items(),
+        { concurrency: 2 },
+      ),
+    );
+    await checkpoint();
+    task.cancel();
+    await assert.rejects(Promise.resolve(task), CancelledError);
+  });
+  assert.equal(started, 2);
+  assert.equal(cancelled, 2);
+  assert.equal(closed, true);
+  await assertNoTimers();
+});
+
+test('returnExceptions: failures stand in the results and the others go on', async () => {
+  await run(async () => {
+    const results = await map(
+      async (i) => {
+        await checkpoint();
+        if (i % 2 === 1) throw new Error(`odd ${i}`);
+        return i;
+      },
+      [0, 1, 2, 3, 4],
+      { concurrency: 2, returnExceptions: true },
+    );
+    assert.equal(results[0], 0);
+    assert.equal(results[2], 2);
+    assert.equal(results[4], 4);
+    // (map's type says number[]: with returnExceptions the failures are typed as results, as in gather)
+    const [r1, r3] = [results[1] as unknown, results[3] as unknown];
+    assert.ok(r1 instanceof Error && r1.message === 'odd 1');
+    assert.ok(r3 instanceof Error && r3.message === 'odd 3');
+  });
+});
+
+test('async iterables are pulled one next() at a time, lazily, with results in order', async () => {
+  await run(async () => {
+    let inFlightPulls = 0;
+    let maxInFlightPulls = 0;
+    let pulled = 0;
+    let finished = 0;
+    let maxAhead = 0;
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
+        return {
+          async next() {
+            inFlightPulls++;
+            maxInFlightPulls = Math.max(maxInFlightPulls, inFlightPulls);
+            await sleep(1);
+            inFlightPulls--;
+            if (i >= 8) return { done: true, value: undefined };
+            pulled++;
+            maxAhead = Math.max(maxAhead, pulled - finished);
+            return { done: false, value: i++ };
+          },
+        };
+      },
+    };
+    const results = await map(
+      async (x) => {
+        await sleep(3);
+        finished++;
+        return x * 10;
+      },
+      source,
+      { concurrency: 3 },
+    );
+    assert.deepEqual(results, [0, 10, 20, 30, 40, 50, 60, 70]);
+    assert.equal(maxInFlightPulls, 1, 'an async iterator never sees concurrent next() calls');
+    assert.ok(maxAhead <= 3);
+  });
+  await assertNoTimers();
+});
+
+test('an async generator source is closed when a call fails', async () => {
+  let closed = false;
+  async function* gen() {
+    try {
+      for (let i = 0; ; i++) yield i;
+    } finally {
+      closed = true;
+    }
+  }
+  await run(async () => {
+    await assert.rejects(
+      map(
+        async (i) => {
+          if (i === 3) throw new Error('stop at 3');
+          await sleep(1);
+          return i;
+        },
+        gen(),
+        { concurrency: 2 },
+      ),
+      /stop at 3/,
+    );
+  });
+  await checkpoint();
+  assert.equal(closed, true);
+});
+
+test('default concurrency is unbounded; empty input gives []; plain values are accepted', async () => {
+  await run(async () => {
+    let active = 0;
+    let peak = 0;
+    const results = await map(
+      async (i: number) => {
+        active++;
+        peak = Math.max(peak, active);
+        await checkpoint();
+        active--;
+        return i;
+      },
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(results, [1, 2, 3, 4, 5]);
+    assert.equal(peak, 5);
+    assert.deepEqual(await map(async (x) => x, []), []);
+    assert.deepEqual(await map((x: number) => x + 1, new Set([1, 2])), [2, 3]);
+  });
+});
+
+test('works outside run() too', async () => {
+  assert.deepEqual(await map(async (x: number) => sleep(1, x * 3), [1, 2, 3], { concurrency: 2 }), [3, 6, 9]);
+  await assertNoTimers();
+});
+
+test('bad arguments are TypeError/RangeError naming the argument', async () => {
+  await assert.rejects(map('f' as never, [1]), /map: fn must be a function/);
+  await assert.rejects(
+    map(async (x) => x, 42 as never),
+    /map: items must be an iterable or async iterable, received number 42/,
+  );
+  await assert.rejects(
+    map(async (x) => x, [1], { concurrency: 0 }),
+    /map: options\.concurrency must be an integer >= 1 or Infinity, received 0/,
+  );
+  await assert.rejects(
+    map(async (x) => x, [1], { concurrency: 1.5 }),
+    RangeError,
+  );
+  await assert.rejects(
+    map(async (x) => x, [1], { concurrency: '2' as never }),
+    TypeError,
+  );
+  await assert.rejects(
+    map(async (x) => x, [1], 'opts' as never),
+    /map: options must be an object/,
+  );
+});
