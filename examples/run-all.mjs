@@ -10,6 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const EXAMPLES = [
   { file: 'hello.ts', title: 'Hello, asyncio: one coroutine that waits' },
   { file: 'sync-vs-async.ts', title: 'Synchronous vs asynchronous: ≈ 5 s vs ≈ 1 s' },
+  { file: 'semaphore.ts', title: 'gather and limiting concurrency: 30 fetches, at most 5 at once (Semaphore)' },
+  { file: 'semaphore-map.ts', title: 'The same 30 fetches with map(…, { concurrency: 5 })' },
   { file: 'wait-for.ts', title: 'Timeouts with waitFor' },
   { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
 ];
