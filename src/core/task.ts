@@ -37,6 +37,11 @@ export type DoneCallback<T> = (task: Task<T>) => void;
 /** Internal completion observer: no closure, with a numeric tag (e.g. an index in `gather`). @internal */
 export interface TaskObserver {
   onTaskDone(task: Task<unknown>, tag: number): void;
+  /**
+   * True for an observer that only reacts to the task ending and never looks at its outcome (an HTTP
+   * response released when its task ends): it does not count as retrieving the task's exception.
+   */
+  readonly passive?: boolean;
 }
 
 type Callback = DoneCallback<never> | TaskObserver;
@@ -321,8 +326,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (
       code === REJECTED &&
       !this.retrieved &&
-      cb0 === undefined &&
-      (more === undefined || more.length === 0)
+      !observesOutcome(cb0, more)
     ) {
       rememberUnretrieved(this as Task<unknown>);
     }
@@ -374,9 +378,18 @@ function invokeCallback(callback: Callback, task: Task<unknown>, tag: number): v
       });
     }
   } else {
-    task.retrieved = true;
+    if (callback.passive !== true) task.retrieved = true;
     callback.onTaskDone(task, tag);
   }
+}
+
+/** True if one of the callbacks will look at the outcome (a passive observer does not). */
+function observesOutcome(cb0: Callback | undefined, more: Array<[Callback, number]> | undefined): boolean {
+  if (cb0 !== undefined && (cb0 as TaskObserver).passive !== true) return true;
+  if (more !== undefined) {
+    for (const [callback] of more) if ((callback as TaskObserver).passive !== true) return true;
+  }
+  return false;
 }
 
 function onBodyFulfilled(value: unknown): void {
