@@ -50,7 +50,7 @@ export interface TaskStartMessage {
   readonly task: Task<unknown>;
 }
 
-/** Published on `asyncio-ts:task:finish`, after the task's done callbacks ran. */
+/** Published on `asyncio-ts:task:finish` when the task is done, before its done callbacks and awaiters run. */
 export interface TaskFinishMessage {
   readonly task: Task<unknown>;
   readonly state: 'fulfilled' | 'rejected' | 'cancelled';

@@ -83,6 +83,12 @@ export function releaseAwaitTracking(): void {
 /** Called when a task of a debug run finishes: a value nobody retrieved is watched until collection. @internal */
 export function watchFinishedTask(task: Task<unknown>, record: TaskRecord, state: string): void {
   if (state !== 'fulfilled' || task.retrieved) return;
+  // Published before the task's done callbacks run (an awaiter retrieves it there): decide a turn later.
+  queueMicrotask(() => watchUnretrieved(task, record));
+}
+
+function watchUnretrieved(task: Task<unknown>, record: TaskRecord): void {
+  if (task.retrieved) return;
   // The held value must not reach the task (it would never be collected): a flag the record keeps in sync.
   const watch: DroppedTask = { name: task.name, retrieved: false, stack: record.creationStack };
   record.watch = watch;
