@@ -321,6 +321,13 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       signal.removeEventListener('abort', this);
       this.abortSignal = undefined;
     }
+    if (taskFinishChannel.hasSubscribers) {
+      publishTaskFinish(
+        this as Task<unknown>,
+        STATE_NAMES[code] as 'fulfilled',
+        code === FULFILLED ? undefined : outcome,
+      );
+    }
     const cb0 = this.cb0;
     const more = this.moreCallbacks;
     if (
@@ -337,13 +344,6 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (more !== undefined) {
       this.moreCallbacks = undefined;
       for (const [callback, tag] of more) invokeCallback(callback, this as Task<unknown>, tag);
-    }
-    if (taskFinishChannel.hasSubscribers) {
-      publishTaskFinish(
-        this as Task<unknown>,
-        STATE_NAMES[code] as 'fulfilled',
-        code === FULFILLED ? undefined : outcome,
-      );
     }
   }
 
