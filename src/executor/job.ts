@@ -1,0 +1,177 @@
+/**
+ * One job of a `ThreadPoolExecutor`: the waiter the awaiting code parks on, and the unit the executor queues
+ * and hands to piscina. Cancellation follows the job's phase:
+ *  - queued (in the executor's FIFO, not yet given to a worker): it leaves the queue and rejects at once;
+ *    it never runs;
+ *  - running: the job's shared flag is raised (`cancelled()` / `jobSignal()` in the worker see it), and the
+ *    waiter stays pending until the worker lets go of the job: the job returns or throws (cooperative stop),
+ *    or, `cancelGraceMs` later on the run's clock, its worker is terminated. Then it rejects with the
+ *    `CancelledError`, so the awaiting task ends cancelled only once nothing runs for it any more.
+ * The job is its own abort signal for piscina (piscina's `run(task, { signal })` accepts any object with
+ * `addEventListener`): no AbortController per job.
+ * @internal
+ * @module
+ */
+import type { TransferListItem } from 'node:worker_threads';
+import type { Clock, TimerEntry } from '../core/clock.js';
+import { storage } from '../core/context.js';
+import { CancelledError } from '../core/errors.js';
+import type { Task, TaskObserver } from '../core/task.js';
+import { Waiter } from '../core/waiter.js';
+import { clockOf } from '../tasks/sleep.js';
+import type { JobMessage } from './job-message.js';
+import type { JobSpec } from './worker-function.js';
+
+/** In the executor's queue. */
+export const QUEUED = 0;
+/** Handed to piscina (running, or waiting for a worker that is starting). */
+export const RUNNING = 1;
+/** Running, its flag raised; the grace deadline is armed. */
+export const STOPPING = 2;
+/** Its worker is being terminated. */
+export const KILLED = 3;
+/** Piscina has settled it. */
+export const DONE = 4;
+type Phase = 0 | 1 | 2 | 3 | 4;
+
+/** What a job needs from its executor. */
+export interface JobHost {
+  readonly cancelGraceMs: number;
+  /** The job left its worker (any outcome): free its slot, start the next one. */
+  jobFinished(job: Job<unknown>): void;
+  /** Raise the job's cancellation flag. */
+  raiseFlag(job: Job<unknown>): void;
+  /** Terminate the worker running the job (the grace period is over). */
+  killJob(job: Job<unknown>): void;
+  /** The error to reject with for a failure piscina reported. */
+  translateFailure(job: Job<unknown>, failure: unknown): unknown;
+}
+
+export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
+  readonly host: JobHost;
+  readonly spec: JobSpec;
+  readonly message: JobMessage;
+  readonly transfers: TransferListItem[] | undefined;
+  phase: Phase = QUEUED;
+  /** The cancellation that reached the job while it ran; it rejects with it once the worker lets go. */
+  stopReason: unknown = undefined;
+  /** The task made by `submit()`, until its body starts and parks on this job. */
+  private owner: Task<unknown> | undefined = undefined;
+
+  // TimerEntry: the end of the grace period, on the clock of the run that cancelled the job.
+  deadline = 0;
+  heapIndex = -1;
+  private clock: Clock | undefined = undefined;
+
+  // piscina's abort listener: this job is the AbortSignal-like object passed to piscina's run().
+  aborted = false;
+  private abortListener: (() => void) | undefined = undefined;
+
+  constructor(host: JobHost, spec: JobSpec, args: unknown[], transfers: TransferListItem[] | undefined) {
+    super('thread job');
+    this.host = host;
+    this.spec = spec;
+    this.transfers = transfers;
+    this.message = {
+      source: spec.source,
+      sourceUrl: spec.sourceUrl,
+      moduleUrl: spec.moduleUrl,
+      exportName: spec.exportName,
+      args,
+      slot: -1,
+    };
+  }
+
+  override describe(): string {
+    const state = this.phase === QUEUED ? 'queued' : this.phase === RUNNING ? 'running' : 'stopping';
+    return `thread job ${this.spec.name} (${state})`;
+  }
+
+  // ---- piscina's view: an abort signal ----
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.abortListener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.abortListener === listener) this.abortListener = undefined;
+  }
+
+  /** Makes piscina reject the run and terminate the worker running it. */
+  abortInPiscina(): void {
+    this.aborted = true;
+    const listener = this.abortListener;
+    this.abortListener = undefined;
+    listener?.();
+  }
+
+  // ---- outcome ----
+
+  /** Piscina settled the job: `ok` with the job's value, or not with what it reported. */
+  settle(ok: boolean, value: unknown): void {
+    if (this.phase === DONE) return;
+    this.phase = DONE;
+    if (this.heapIndex >= 0) this.clock!.unschedule(this);
+    this.host.jobFinished(this as Job<unknown>);
+    if (this.stopReason !== undefined) this.fail(this.stopReason);
+    else if (ok) this.resolve(value as R);
+    else this.fail(this.host.translateFailure(this as Job<unknown>, value));
+  }
+
+  // ---- cancellation ----
+
+  /** The scope or `{ signal }` of the awaiting code was cancelled (or the executor cancels the job). */
+  override cancel(reason: unknown): void {
+    if (!this.pending) return;
+    if (this.phase === QUEUED) {
+      super.cancel(reason); // leaves the queue and rejects now: the job never runs
+      return;
+    }
+    // The scope walks its waiter list until it is empty: unlink now, settle once the worker let go.
+    const clock = clockOf(this.scope);
+    this.unpark();
+    if (this.phase !== RUNNING) return;
+    this.stopReason = reason;
+    this.phase = STOPPING;
+    this.host.raiseFlag(this as Job<unknown>);
+    const grace = this.host.cancelGraceMs;
+    if (grace <= 0) this.onTimer();
+    else if (grace !== Number.POSITIVE_INFINITY) {
+      this.clock = clock;
+      this.deadline = clock.now() + grace;
+      clock.schedule(this);
+    }
+  }
+
+  /** The grace period is over and the job still runs. */
+  onTimer(): void {
+    if (this.phase !== STOPPING) return;
+    this.phase = KILLED;
+    this.host.killJob(this as Job<unknown>);
+  }
+
+  // ---- the task made by submit() ----
+
+  /** Cancels the job if `task` ends before its body could park on the job (cancelled before it started). */
+  watchOwner(task: Task<unknown>): void {
+    this.owner = task;
+    task.addCallback(this, 0);
+  }
+
+  /** TaskObserver: the owner task ended without running its body. */
+  onTaskDone(task: Task<unknown>): void {
+    this.owner = undefined;
+    this.cancel(task.cancelReason ?? new CancelledError(`Task ${task.name} was cancelled`));
+  }
+
+  /** The owner task's body: awaits the job as a checkpoint of the task. */
+  join(): Promise<R> {
+    const owner = this.owner;
+    if (owner !== undefined) {
+      owner.removeCallback(this);
+      this.owner = undefined;
+    }
+    if (this.pending && this.stopReason === undefined) this.park(storage.getStore(), undefined);
+    return this.promise;
+  }
+}

@@ -1,0 +1,605 @@
+/**
+ * `ThreadPoolExecutor`: asyncio's (and `concurrent.futures`') executor on piscina's worker threads, on the one
+ * cancellation model.
+ *
+ * The executor keeps its own FIFO of jobs and hands piscina at most `maxWorkers` at a time, so that a queued
+ * job is an entry in a list (cancelling it unlinks it: it never reaches a worker) and a running job owns one
+ * of `maxWorkers` slots of a `SharedArrayBuffer`: its cancellation flag, shared with every worker once through
+ * `workerData`. Idle workers hold no reference on the event loop (piscina unrefs them), so an executor never
+ * keeps the process alive by itself; `shutdown()` ends its threads.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { storage } from '../core/context.js';
+import { CancelledError, InvalidStateError } from '../core/errors.js';
+import { createTask, type Task } from '../core/task.js';
+import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
+import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
+import { WorkerCrashedError } from './errors.js';
+import { Job, type JobHost, QUEUED, RUNNING } from './job.js';
+import { FLAGS_KEY } from './job-message.js';
+import { takeTransfers } from './move.js';
+import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
+
+/** Options of {@link ThreadPoolExecutor}. */
+export interface ThreadPoolExecutorOptions {
+  /** How many worker threads at most (an integer ≥ 1). Default `os.availableParallelism()`. */
+  maxWorkers?: number;
+  /**
+   * A worker idle this long is ended (milliseconds ≥ 0). Default `Infinity`: workers are kept until
+   * `shutdown()`, as asyncio's threads are. Idle workers never keep the process alive either way.
+   */
+  idleTimeoutMs?: number;
+  /** Memory limits of each worker (`worker_threads` `resourceLimits`); a job that exceeds them fails. */
+  resourceLimits?: ResourceLimits;
+  /**
+   * How long a running job may take to stop by itself once cancelled (milliseconds ≥ 0) before its worker
+   * is terminated and replaced. Default 100; `Infinity` never terminates (purely cooperative).
+   */
+  cancelGraceMs?: number;
+}
+
+/** Options of {@link ThreadPoolExecutor.run}. */
+export interface ExecutorRunOptions {
+  /** Cancels the job when it aborts (as a cancellation of the awaiting task would). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link ThreadPoolExecutor.map}. */
+export interface ExecutorMapOptions {
+  /** Jobs submitted ahead of the consumer, at most (an integer ≥ 1). Default `2 × maxWorkers`. */
+  concurrency?: number;
+}
+
+/** Options of {@link ThreadPoolExecutor.shutdown}. */
+export interface ShutdownOptions {
+  /** Wait until every job has finished and every thread has exited. Default true. */
+  wait?: boolean;
+  /** Cancel the jobs still queued (not yet running). Default false: they run first. */
+  cancelFutures?: boolean;
+}
+
+/** A snapshot of an executor's state, from {@link ThreadPoolExecutor.statistics}. */
+export interface ExecutorStatistics {
+  state: 'open' | 'shutting down' | 'shut down';
+  maxWorkers: number;
+  /** Jobs given to a worker and not finished. */
+  running: number;
+  /** Jobs waiting for a worker. */
+  queued: number;
+  /** Worker threads started and not yet exited. */
+  threads: number;
+  /** Jobs finished (any outcome) since the executor was made. */
+  completed: number;
+}
+
+const DEFAULT_CANCEL_GRACE_MS = 100;
+
+/** Every worker thread started by an executor of this module and not yet exited. */
+const liveWorkers = new Set<Worker>();
+
+/**
+ * How many worker threads started by asyncio-ts executors are still alive (started and not yet exited), in
+ * the whole process. After `shutdown()` of every executor, and after every `run()` that used the default
+ * executor has ended, it is 0: a handy leak check for tests.
+ *
+ * @example
+ * ```ts
+ * import { run } from 'asyncio-ts';
+ * import { activeWorkerCount, toThread } from 'asyncio-ts/executor';
+ * await run(() => toThread((a: number, b: number) => a + b, 1, 2));
+ * console.log(activeWorkerCount()); // 0: the run's default executor was shut down with it
+ * ```
+ */
+export function activeWorkerCount(): number {
+  return liveWorkers.size;
+}
+
+let workerEntryPath: string | undefined;
+
+/**
+ * The worker entry script: `worker.js` beside this module when compiled (dist/), or `worker.ts` when this
+ * module itself runs from its TypeScript source (tsx: workers inherit `--import tsx` through execArgv).
+ */
+function workerEntry(): string {
+  if (workerEntryPath !== undefined) return workerEntryPath;
+  const compiled = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const source = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  workerEntryPath = !existsSync(compiled) && existsSync(source) ? source : compiled;
+  return workerEntryPath;
+}
+
+function noop(): void {}
+
+/**
+ * A pool of worker threads that runs functions off the event loop: `concurrent.futures.ThreadPoolExecutor`
+ * for Node, on piscina. Jobs wait in FIFO order for one of `maxWorkers` threads. Cancelling the task that
+ * awaits a job removes it from the queue if it has not started; a running job is told (`cancelled()`,
+ * `jobSignal()` in the worker) and, if it has not finished `cancelGraceMs` later, its thread is terminated
+ * and replaced. Arguments and results are structured-cloned (`move()` transfers a buffer instead).
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+ * await using executor = new ThreadPoolExecutor({ maxWorkers: 4 });
+ * const square = (n: number) => n * n; // self-contained: sent by source
+ * console.log(await executor.run(square, [7])); // 49
+ * for await (const sq of executor.map(square, [1, 2, 3])) console.log(sq); // 1, 4, 9
+ * ```
+ */
+export class ThreadPoolExecutor implements JobHost {
+  /** The most worker threads this executor runs at once. */
+  readonly maxWorkers: number;
+  /** See {@link ThreadPoolExecutorOptions.cancelGraceMs}. */
+  readonly cancelGraceMs: number;
+  readonly #idleTimeoutMs: number;
+  readonly #resourceLimits: ResourceLimits | undefined;
+  /** Created with the first job: an executor never used starts nothing. */
+  #pool: Piscina | undefined = undefined;
+  /** One cancellation flag per running job; shared with every worker through workerData. */
+  readonly #flags: Int32Array;
+  /** Slots of #flags not owned by a running job. Invariant: #freeSlots.length + #running === maxWorkers. */
+  readonly #freeSlots: number[] = [];
+  readonly #queue = new WaiterQueue<Job<unknown>>();
+  #running = 0;
+  #completed = 0;
+  #state: 'open' | 'shutting down' | 'shut down' = 'open';
+  /** Resolves once the executor is shut down: jobs done, pool destroyed, every thread exited. */
+  #closed: Promise<void> | undefined = undefined;
+  #resolveClosed: (() => void) | undefined = undefined;
+  #closing = false;
+  /** This executor's threads that have not exited yet (piscina forgets a thread before it has exited). */
+  readonly #threads = new Set<Worker>();
+  #threadsGone: (() => void) | undefined = undefined;
+
+  constructor(options?: ThreadPoolExecutorOptions) {
+    checkOptions(options, 'ThreadPoolExecutor');
+    const maxWorkers = options?.maxWorkers ?? availableParallelism();
+    checkInteger(maxWorkers, 'options.maxWorkers', 'ThreadPoolExecutor', 1);
+    const idleTimeoutMs = options?.idleTimeoutMs ?? Number.POSITIVE_INFINITY;
+    checkDuration(idleTimeoutMs, 'options.idleTimeoutMs');
+    const cancelGraceMs = options?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+    checkDuration(cancelGraceMs, 'options.cancelGraceMs');
+    const resourceLimits = options?.resourceLimits;
+    if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
+      throw new TypeError(
+        `ThreadPoolExecutor: options.resourceLimits must be an object, received ${describe(resourceLimits)}`,
+      );
+    }
+    this.maxWorkers = maxWorkers;
+    this.cancelGraceMs = cancelGraceMs;
+    this.#idleTimeoutMs = idleTimeoutMs;
+    this.#resourceLimits = resourceLimits;
+    this.#flags = new Int32Array(new SharedArrayBuffer(maxWorkers * Int32Array.BYTES_PER_ELEMENT));
+    for (let slot = maxWorkers - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker thread and resolves with its result. A checkpoint: rejects at once in a
+   * cancelled scope; cancelling the awaiting task (or aborting `options.signal`) cancels the job.
+   * Throws `InvalidStateError` once the executor is shut down.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+   * const executor = new ThreadPoolExecutor();
+   * const hash = await executor.run(
+   *   async (text: string) => {
+   *     const { createHash } = await import('node:crypto'); // imports go inside the function
+   *     return createHash('sha256').update(text).digest('hex');
+   *   },
+   *   ['hello'],
+   *   { signal: AbortSignal.timeout(5000) },
+   * );
+   * await executor.shutdown();
+   * ```
+   */
+  run<A extends unknown[], R>(
+    fn: JobFunction<A, R>,
+    args: A,
+    options?: ExecutorRunOptions,
+  ): Promise<Awaited<R>> {
+    const spec = jobSpecOf(fn, 'ThreadPoolExecutor.run');
+    if (!Array.isArray(args)) {
+      throw new TypeError(`ThreadPoolExecutor.run: args must be an array, received ${describe(args)}`);
+    }
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadPoolExecutor.run');
+      signal = options.signal;
+      checkSignal(signal, 'ThreadPoolExecutor.run');
+    }
+    return this.call(spec, args.slice(), signal, 'ThreadPoolExecutor.run');
+  }
+
+  /** The shared path of `run`, `toThread` and `runInExecutor`: `args` is owned by the job. @internal */
+  call<R>(spec: JobSpec, args: unknown[], signal: AbortSignal | undefined, where: string): Promise<R> {
+    this.#checkOpen(where);
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const job = new Job<R>(this, spec, args, takeTransfers(args));
+    job.park(scope, signal);
+    this.#enqueue(job as Job<unknown>);
+    return job.promise;
+  }
+
+  /**
+   * Schedules `fn(...args)` and returns its {@link Task} at once (`concurrent.futures`' `submit`): await it
+   * for the result, `cancel()` it to cancel the job. The job is queued immediately, in submission order.
+   * Throws `InvalidStateError` once the executor is shut down.
+   *
+   * @example
+   * ```ts
+   * import { run } from 'asyncio-ts';
+   * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+   * await run(async () => {
+   *   await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+   *   const tasks = [1, 2, 3].map((n) => executor.submit((x: number) => x * 10, n));
+   *   console.log(await Promise.all(tasks)); // [10, 20, 30]
+   * });
+   * ```
+   */
+  submit<A extends unknown[], R>(fn: JobFunction<A, R>, ...args: A): Task<Awaited<R>> {
+    const spec = jobSpecOf(fn, 'ThreadPoolExecutor.submit');
+    this.#checkOpen('ThreadPoolExecutor.submit');
+    const job = new Job<Awaited<R>>(this, spec, args, takeTransfers(args));
+    // The task observes the outcome; a job cancelled with a task that never started is not unhandled.
+    job.promise.then(undefined, noop);
+    this.#enqueue(job as Job<unknown>);
+    const task = createTask(() => job.join(), { name: `thread job ${spec.name}` });
+    job.watchOwner(task as Task<unknown>);
+    return task;
+  }
+
+  /**
+   * Runs `fn(item)` for each item in worker threads and yields the results in input order (`Executor.map`),
+   * with at most `options.concurrency` jobs submitted ahead of the consumer: items are pulled lazily, so an
+   * endless source is fine. The first failure is thrown where its result would have been yielded; leaving
+   * the loop early (break, error, cancellation) cancels the jobs still pending and waits for them to stop.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+   * await using executor = new ThreadPoolExecutor();
+   * for await (const length of executor.map((s: string) => s.length, ['a', 'bb', 'ccc'], { concurrency: 2 })) {
+   *   console.log(length); // 1, 2, 3
+   * }
+   * ```
+   */
+  map<T, R>(
+    fn: JobFunction<[T], R>,
+    items: Iterable<T> | AsyncIterable<T>,
+    options?: ExecutorMapOptions,
+  ): AsyncGenerator<Awaited<R>, void, undefined> {
+    const spec = jobSpecOf(fn, 'ThreadPoolExecutor.map');
+    checkOptions(options, 'ThreadPoolExecutor.map');
+    const concurrency = options?.concurrency ?? 2 * this.maxWorkers;
+    checkInteger(concurrency, 'options.concurrency', 'ThreadPoolExecutor.map', 1);
+    const isIterable =
+      items !== null &&
+      typeof items === 'object' &&
+      (typeof (items as Iterable<T>)[Symbol.iterator] === 'function' ||
+        typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === 'function');
+    if (!isIterable) {
+      throw new TypeError(
+        `ThreadPoolExecutor.map: items must be an iterable or async iterable, received ${describe(items)}`,
+      );
+    }
+    this.#checkOpen('ThreadPoolExecutor.map');
+    return this.#mapJobs<T, Awaited<R>>(spec, items, concurrency);
+  }
+
+  async *#mapJobs<T, R>(
+    spec: JobSpec,
+    items: Iterable<T> | AsyncIterable<T>,
+    concurrency: number,
+  ): AsyncGenerator<R, void, undefined> {
+    const pending: Job<R>[] = [];
+    let head = 0;
+    const submit = (item: T): void => {
+      this.#checkOpen('ThreadPoolExecutor.map');
+      const scope = storage.getStore();
+      if (scope !== undefined && scope.cancelReason !== undefined) throw scope.cancelReason;
+      const args: unknown[] = [item];
+      const job = new Job<R>(this, spec, args, takeTransfers(args));
+      // Jobs wait in `pending` unobserved until their turn: their rejection is read then, never unhandled.
+      job.promise.then(undefined, noop);
+      job.park(scope, undefined);
+      this.#enqueue(job as Job<unknown>);
+      pending.push(job);
+    };
+    try {
+      for await (const item of items) {
+        if (pending.length - head >= concurrency) {
+          const job = pending[head]!;
+          pending[head++] = undefined as unknown as Job<R>;
+          yield await job.promise;
+        }
+        submit(item);
+      }
+      while (head < pending.length) {
+        const job = pending[head]!;
+        pending[head++] = undefined as unknown as Job<R>;
+        yield await job.promise;
+      }
+    } finally {
+      if (head < pending.length) {
+        const reason = new CancelledError('ThreadPoolExecutor.map was closed before this job was consumed');
+        const rest = pending.slice(head);
+        for (const job of rest) job.cancel(reason);
+        // Not a checkpoint: the jobs stop within the grace period, and nothing may outlive the loop.
+        await Promise.allSettled(rest.map((job) => job.promise));
+      }
+    }
+  }
+
+  /**
+   * Stops accepting jobs (`submit`, `run`… then throw `InvalidStateError`) and ends the threads once the
+   * jobs already accepted are done. `cancelFutures: true` cancels the queued jobs first (running ones
+   * finish). With `wait: true` (the default) it resolves when every job is done and every thread has exited,
+   * and it is a checkpoint (the shutdown goes on if the waiting task is cancelled); with `wait: false` it
+   * resolves at once and the threads end in the background.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+   * const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+   * const first = executor.submit((ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms), 100);
+   * const second = executor.submit(() => 'never runs');
+   * await executor.shutdown({ cancelFutures: true }); // `first` finishes, `second` is cancelled
+   * ```
+   */
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    checkOptions(options, 'ThreadPoolExecutor.shutdown');
+    const wait = options?.wait ?? true;
+    const cancelFutures = options?.cancelFutures ?? false;
+    if (typeof wait !== 'boolean') {
+      throw new TypeError(
+        `ThreadPoolExecutor.shutdown: options.wait must be a boolean, received ${describe(wait)}`,
+      );
+    }
+    if (typeof cancelFutures !== 'boolean') {
+      throw new TypeError(
+        `ThreadPoolExecutor.shutdown: options.cancelFutures must be a boolean, received ${describe(cancelFutures)}`,
+      );
+    }
+    const closed = this.#beginShutdown(cancelFutures);
+    if (!wait) return Promise.resolve();
+    const scope = storage.getStore();
+    if (scope === undefined) return closed;
+    if (scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (this.#state === 'shut down') return Promise.resolve();
+    const waiter = new Waiter<void>('ThreadPoolExecutor.shutdown');
+    waiter.park(scope, undefined);
+    closed.then(() => waiter.resolve());
+    return waiter.promise;
+  }
+
+  /**
+   * `await using executor = new ThreadPoolExecutor()`: shuts down at the end of the block and waits for the
+   * jobs and threads to end (`shutdown({ wait: true })`), even in a cancelled task: clean-up is not cut short.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#beginShutdown(false);
+  }
+
+  /** A snapshot of the executor's state (for monitoring and tests). */
+  statistics(): ExecutorStatistics {
+    return {
+      state: this.#state,
+      maxWorkers: this.maxWorkers,
+      running: this.#running,
+      queued: this.#queue.size,
+      threads: this.#threads.size,
+      completed: this.#completed,
+    };
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    const s = this.statistics();
+    return `<ThreadPoolExecutor state=${JSON.stringify(s.state)} maxWorkers=${s.maxWorkers} running=${s.running} queued=${s.queued} threads=${s.threads}>`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ThreadPoolExecutor';
+  }
+
+  // ---- scheduling ----
+
+  #checkOpen(where: string): void {
+    if (this.#state !== 'open') {
+      throw new InvalidStateError(`${where}: the executor is ${this.#state}; it accepts no new jobs`);
+    }
+  }
+
+  #enqueue(job: Job<unknown>): void {
+    if (this.#running < this.maxWorkers && this.#queue.size === 0) this.#start(job);
+    else this.#queue.push(job);
+  }
+
+  #start(job: Job<unknown>): void {
+    const slot = this.#freeSlots.pop()!;
+    Atomics.store(this.#flags, slot, 0);
+    job.message.slot = slot;
+    job.phase = RUNNING;
+    this.#running++;
+    const pool = this.#pool ?? this.#createPool();
+    pool.run(job.message, { signal: job, transferList: job.transfers }).then(
+      (value: unknown) => job.settle(true, value),
+      (failure: unknown) => job.settle(false, failure),
+    );
+  }
+
+  #createPool(): Piscina {
+    const pool = new Piscina({
+      filename: workerEntry(),
+      minThreads: 0,
+      maxThreads: this.maxWorkers,
+      idleTimeout: this.#idleTimeoutMs,
+      concurrentTasksPerWorker: 1,
+      resourceLimits: this.#resourceLimits,
+      workerData: { [FLAGS_KEY]: this.#flags.buffer },
+      recordTiming: false,
+    });
+    // Without a listener, an error of a worker that runs no job (e.g. thrown by a timer a finished job left
+    // behind) would be thrown by the EventEmitter and crash the process.
+    pool.on('error', (err: unknown) => {
+      process.emitWarning(`A worker thread of a ThreadPoolExecutor failed outside any job: ${String(err)}`, {
+        type: 'AsyncioWarning',
+        code: 'ASYNCIO_TS_WORKER_ERROR',
+        detail: err instanceof Error ? err.stack : undefined,
+      });
+    });
+    pool.on('workerCreate', () => this.#trackThreads(pool));
+    this.#pool = pool;
+    return pool;
+  }
+
+  /** Registers threads piscina started (rare: once per thread), to wait for their exit at shutdown. */
+  #trackThreads(pool: Piscina): void {
+    for (const worker of pool.threads) {
+      if (this.#threads.has(worker)) continue;
+      this.#threads.add(worker);
+      liveWorkers.add(worker);
+      worker.once('exit', () => {
+        this.#threads.delete(worker);
+        liveWorkers.delete(worker);
+        if (this.#threads.size === 0 && this.#threadsGone !== undefined) {
+          const done = this.#threadsGone;
+          this.#threadsGone = undefined;
+          done();
+        }
+      });
+    }
+  }
+
+  // ---- JobHost ----
+
+  /** @internal */
+  jobFinished(job: Job<unknown>): void {
+    this.#freeSlots.push(job.message.slot);
+    this.#running--;
+    this.#completed++;
+    while (this.#running < this.maxWorkers) {
+      const next = this.#queue.shift();
+      if (next === undefined) break;
+      this.#start(next);
+    }
+    if (this.#running === 0 && this.#state === 'shutting down') this.#close();
+  }
+
+  /** @internal */
+  raiseFlag(job: Job<unknown>): void {
+    Atomics.store(this.#flags, job.message.slot, 1);
+    Atomics.notify(this.#flags, job.message.slot);
+  }
+
+  /** @internal */
+  killJob(job: Job<unknown>): void {
+    const pool = this.#pool;
+    // A thread that is still starting is not registered yet: register it now, so its exit is awaited too.
+    if (pool !== undefined) this.#trackThreads(pool);
+    job.abortInPiscina();
+  }
+
+  /** @internal */
+  translateFailure(job: Job<unknown>, failure: unknown): unknown {
+    if (isEncodedFailure(failure)) {
+      if (isCancelledBeforeStart(failure))
+        return new CancelledError(`thread job ${job.spec.name} was cancelled`);
+      return decodeFailure(failure);
+    }
+    // An argument that structured clone refuses (a function, a class instance with private state…).
+    if (failure instanceof Error && failure.name === 'DataCloneError') return failure;
+    return crashError(job, failure);
+  }
+
+  // ---- shutdown ----
+
+  #beginShutdown(cancelFutures: boolean): Promise<void> {
+    if (this.#state === 'open') this.#state = 'shutting down';
+    if (this.#closed === undefined) {
+      this.#closed = new Promise<void>((resolve) => {
+        this.#resolveClosed = resolve;
+      });
+    }
+    if (cancelFutures) {
+      const reason = new CancelledError('The ThreadPoolExecutor was shut down before this job started');
+      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
+        if (job.phase === QUEUED) job.cancel(reason);
+      }
+    }
+    if (this.#running === 0 && this.#queue.size === 0) this.#close();
+    return this.#closed;
+  }
+
+  #close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    const pool = this.#pool;
+    this.#pool = undefined;
+    const destroyed = pool === undefined ? Promise.resolve() : pool.destroy();
+    destroyed
+      .then(undefined, (err: unknown) => {
+        process.emitWarning(`Destroying a ThreadPoolExecutor's threads failed: ${String(err)}`, {
+          type: 'AsyncioWarning',
+        });
+      })
+      .then(() => this.#allThreadsExited())
+      .then(() => {
+        this.#state = 'shut down';
+        this.#resolveClosed!();
+      });
+  }
+
+  #allThreadsExited(): Promise<void> {
+    if (this.#threads.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.#threadsGone = resolve;
+    });
+  }
+}
+
+function checkDuration(value: unknown, name: string): void {
+  if (typeof value !== 'number') {
+    throw new TypeError(
+      `ThreadPoolExecutor: ${name} must be a number of milliseconds, received ${describe(value)}`,
+    );
+  }
+  if (Number.isNaN(value) || value < 0) {
+    throw new RangeError(`ThreadPoolExecutor: ${name} must be >= 0 (or Infinity), received ${value}`);
+  }
+}
+
+/** The error for a job whose worker died under it, saying how. */
+function crashError(job: Job<unknown>, failure: unknown): WorkerCrashedError {
+  const what = `The worker thread running thread job ${JSON.stringify(job.spec.name)}`;
+  const error = failure as { message?: unknown; code?: unknown } | undefined;
+  const message = typeof error?.message === 'string' ? error.message : String(failure);
+  const exited = /worker exited with code: (-?\d+)/.exec(message);
+  if (exited !== null) {
+    const exitCode = Number(exited[1]);
+    return new WorkerCrashedError(`${what} exited (code ${exitCode}) before the job finished`, {
+      cause: failure,
+      exitCode,
+    });
+  }
+  if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new WorkerCrashedError(
+      `${what} ran out of memory (see the executor's resourceLimits): ${message}`,
+      {
+        cause: failure,
+      },
+    );
+  }
+  const name = failure instanceof Error ? failure.name : typeof failure;
+  return new WorkerCrashedError(`${what} crashed with an uncaught ${name}: ${message}`, { cause: failure });
+}
