@@ -96,6 +96,8 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   /** The response, once its headers are in. */
   response: ClientResponse | undefined = undefined;
 
+  /** @internal TaskObserver: ending the task releases the response; it does not retrieve the task's outcome. */
+  readonly passive = true;
   /** @internal TimerEntry: the earliest deadline armed on the clock. */
   deadline = Number.POSITIVE_INFINITY;
   /** @internal TimerEntry */

@@ -38,23 +38,37 @@ export class HostPool {
     this.semaphore = semaphore;
     this.limiter = limiter;
     // Our own timers bound connect, headers and body (on the run's clock): undici's are turned off.
-    const connector = buildConnector({ timeout: 0 });
-    const connecting = this.connecting;
+    const connector = buildConnector({ timeout: 0 }) as unknown as ConnectorReturningSocket;
     this.pool = new Pool(origin, {
       connections: settings.connections,
       keepAliveTimeout: settings.keepAliveTimeout,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect(options, callback) {
-        const socket = (connector as unknown as ConnectorReturningSocket)(options, (err, connected) => {
-          connecting.delete(socket as Socket);
-          if (err === null) callback(null, connected as Socket);
-          else callback(err, null);
-        });
-        connecting.add(socket);
-        return socket;
-      },
+      connect: (options, callback) => this.connect(connector, options, callback),
     });
+  }
+
+  /**
+   * Opens a socket for the pool, unless none of our requests waits for one. undici reconnects for the
+   * request at the head of a connection that was aborted (its queue still holds it, marked aborted) and
+   * only then drops it: that connection would serve nobody, so it is refused before it is opened.
+   */
+  private connect(
+    connector: ConnectorReturningSocket,
+    options: buildConnector.Options,
+    callback: buildConnector.Callback,
+  ): void {
+    if (this.waitingForConnection === 0) {
+      queueMicrotask(() => callback(abandonedError(), null));
+      return;
+    }
+    const connecting = this.connecting;
+    const socket = connector(options, (err, connected) => {
+      connecting.delete(socket);
+      if (err === null) callback(null, connected as Socket);
+      else callback(err, null);
+    });
+    connecting.add(socket);
   }
 
   /**
