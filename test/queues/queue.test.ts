@@ -203,12 +203,10 @@ describe('Queue.get', () => {
         finished = true;
         return item;
       });
-      createTask(async () => {
-        await sleep(5);
-        q.putNowait(1);
-      });
       await checkpoint();
-      assert.equal(finished, false);
+      await checkpoint();
+      assert.equal(finished, false); // still waiting, however many turns pass
+      createTask(() => q.putNowait(1)); // asyncio's test puts from a call_later callback
       assert.equal(await getter, 1);
       assert.equal(finished, true);
     });
@@ -376,12 +374,10 @@ describe('Queue.put', () => {
         await q.put(2);
         finished = true;
       });
-      createTask(async () => {
-        await sleep(5);
-        q.getNowait();
-      });
       await checkpoint();
-      assert.equal(finished, false);
+      await checkpoint();
+      assert.equal(finished, false); // blocked on the second put
+      createTask(() => q.getNowait());
       await putter;
       assert.equal(finished, true);
       assert.equal(q.getNowait(), 2);
