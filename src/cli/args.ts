@@ -68,10 +68,14 @@ function explainParseError(err: unknown): string {
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option '${quoted ?? message}'`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message.includes('argument missing')
-        ? `option '${(quoted ?? '').replace(/^-\w, /, '').replace(/ <value>$/, '')}' needs a value`
-        : `option '${quoted ?? '?'}' takes no value`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = (quoted ?? '?').replace(/^-\w, /, '').replace(/ <value>$/, '');
+      if (message.includes('argument missing')) return `option '${name}' needs a value`;
+      if (message.includes('ambiguous')) {
+        return `option '${name}' needs a value (write ${name}=-… for a value that starts with -)`;
+      }
+      return `option '${name}' takes no value`;
+    }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument '${quoted ?? message}'`;
     default:

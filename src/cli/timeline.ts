@@ -74,9 +74,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const path = parsed.positionals[0];
   if (path === undefined) throw new UsageError('missing the trace file to draw');
+  const width = widthOption(parsed); // checked before the file is read: a bad flag is exit code 2
   const events = loadTrace(path);
   drawTimeline(events, {
-    width: widthOption(parsed),
+    width,
     svg: stringOption(parsed, 'svg'),
     title: stringOption(parsed, 'title'),
   });

@@ -35,7 +35,10 @@ test('bad command lines: one line on stderr, nothing on stdout, exit code 2', as
     [['--bogus'], /^asyncio-ts: unknown option '--bogus'/],
     [['tour', '--bogus'], /^asyncio-ts tour: unknown option '--bogus' \(see asyncio-ts tour --help\)$/],
     [['tour', '--layout'], /^asyncio-ts tour: option '--layout' needs a value/],
-    [['tour', '--layout', 'diagonal'], /^asyncio-ts tour: --layout must be side, stacked or auto, received 'diagonal'/],
+    [
+      ['tour', '--layout', 'diagonal'],
+      /^asyncio-ts tour: --layout must be side, stacked or auto, received 'diagonal'/,
+    ],
     [['tour', 'nosuchprogram'], /^asyncio-ts tour: no program named 'nosuchprogram' \(programs: hello,/],
     [['tour', 'hello', 'extra'], /^asyncio-ts tour: unexpected argument 'extra'/],
     [['tour', '--list=yes'], /^asyncio-ts tour: option '--list' takes no value/],

@@ -6,7 +6,7 @@ import { ROOT, runCli } from '../helpers/cli.js';
 
 const SEED_DOCUMENT = '/work/shared/seed/asyncio-tutorial.txt';
 
-test('the seed snippets are the seed document\'s programs, line for line (only the lost indentation restored)', (t) => {
+test("the seed snippets are the seed document's programs, line for line (only the lost indentation restored)", (t) => {
   let seedLines: string[];
   try {
     seedLines = readFileSync(SEED_DOCUMENT, 'utf8').split('\n');
@@ -17,7 +17,10 @@ test('the seed snippets are the seed document\'s programs, line for line (only t
   const files = readdirSync(`${ROOT}/examples/seed`).filter((f) => f.endsWith('.py'));
   assert.deepEqual(files.map((f) => f.replace(/\.py$/, '')).sort(), SEED_PROGRAMS.map((p) => p.seed).sort());
   for (const file of files) {
-    const lines = readFileSync(`${ROOT}/examples/seed/${file}`, 'utf8').trimEnd().split('\n').map((l) => l.trim());
+    const lines = readFileSync(`${ROOT}/examples/seed/${file}`, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.trim());
     // The first line may follow prose on the same line of the extracted text ("…concurrencyimport asyncio").
     const start = seedLines.findIndex(
       (line, i) => line.endsWith(lines[0]!) && lines.slice(1).every((l, j) => seedLines[i + 1 + j] === l),
@@ -43,10 +46,14 @@ test('tour --no-run --layout side shows the Python beside the TypeScript', async
 });
 
 // Runs every twin for real: the seed's programs sleep for ≈ 10 s in all, plus a process start each.
-test('tour runs every program, prints the claim beside the measurement, and exits 0', { timeout: 180_000 }, async () => {
+test('tour runs every program, prints the claim beside the measurement, and exits 0', {
+  timeout: 180_000,
+}, async () => {
   const result = await runCli(['tour']);
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-  const { EXAMPLES } = (await import(`${ROOT}/examples/run-all.mjs`)) as { EXAMPLES: Array<{ file: string }> };
+  const { EXAMPLES } = (await import(`${ROOT}/examples/run-all.mjs`)) as {
+    EXAMPLES: Array<{ file: string }>;
+  };
   for (const { file } of EXAMPLES) assert.match(result.stdout, new RegExp(`▶ running examples/${file}`));
   assert.match(result.stdout, /claimed ≈ 5 s vs ≈ 1 s\n {4}measured \d+\.\d\d s vs \d+\.\d\d s/);
   assert.match(result.stdout, /│ Hello, asyncio!/);

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startTestServer, type TestServer } from 'asyncio-ts/testing';
+import { safeFileName } from '../../src/cli/fetch.js';
+import { CLI, ROOT, runCli } from '../helpers/cli.js';
+
+let server: TestServer;
+const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-fetch-'));
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Lines of a fetch run's stdout by URL (the URL is the 4th column). */
+function lineFor(stdout: string, path: string): string {
+  const line = stdout.split('\n').find((l) => l.includes(`${server.url}${path}`));
+  assert.ok(line !== undefined, `no line for ${path} in:\n${stdout}`);
+  return line;
+}
+
+test('fetch: successes, a 503 retried, a timeout and a 404; -o writes the files; exit code 1', async () => {
+  const out = join(dir, 'out');
+  const result = await runCli([
+    'fetch',
+    `${server.url}/bytes/5000`,
+    `${server.url}/json`,
+    `${server.url}/flaky/retried?fails=1&status=503`,
+    `${server.url}/flaky/not-retried?fails=1&status=503`,
+    `${server.url}/delay/10`,
+    `${server.url}/status/404`,
+    '--timeout',
+    '300ms',
+    '--retries',
+    '1',
+    '-o',
+    out,
+  ]);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(lineFor(result.stdout, '/bytes/5000'), /^200 +5\.00 kB .*→ .*out\/5000$/);
+  assert.match(lineFor(result.stdout, '/json'), /^200 .*→ .*out\/json$/);
+  // One failure, then the retry succeeds: the same key, fetched once more, would now be a 200 anyway,
+  // so the second key below (fetched with --retries 0) shows the 503 is real.
+  assert.match(lineFor(result.stdout, '/flaky/retried?fails=1&status=503'), /^200 /);
+  assert.match(lineFor(result.stdout, '/delay/10'), /^ERR .*\(timed out \(300 ms per attempt\)\)$/);
+  assert.match(lineFor(result.stdout, '/status/404'), /^404 .*\(HTTP 404 Not Found\)$/);
+  assert.match(result.stdout, /^4 fetched, 2 failed, [\d.]+ kB in /m);
+  assert.deepEqual(readdirSync(out).sort(), ['5000', 'json', 'not-retried', 'retried']);
+  assert.equal(readFileSync(join(out, '5000')).length, 5000);
+  assert.doesNotThrow(() => JSON.parse(readFileSync(join(out, 'json'), 'utf8')));
+
+  const once = await runCli(['fetch', `${server.url}/flaky/no-retry?fails=1&status=503`, '--retries', '0']);
+  assert.equal(once.code, 1);
+  assert.match(lineFor(once.stdout, '/flaky/no-retry?fails=1&status=503'), /^503 .*\(HTTP 503 /);
+  await server.waitForIdle();
+});
+
+test('fetch --json: one JSON object per line; the summary on stderr', async () => {
+  const list = join(dir, 'urls.txt');
+  writeFileSync(
+    list,
+    `# a list\n${server.url}/json\n\n${server.url}/status/500   # fails\n${server.url}/bytes/10\n`,
+  );
+  const result = await runCli(['fetch', '-i', list, '--json', '--retries', '0', '-c', '2']);
+  assert.equal(result.code, 1, result.stderr);
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const byUrl = new Map(records.map((r) => [r.url, r]));
+  assert.deepEqual(
+    [...byUrl.keys()].sort(),
+    [`${server.url}/bytes/10`, `${server.url}/json`, `${server.url}/status/500`].sort(),
+  );
+  assert.equal(byUrl.get(`${server.url}/bytes/10`)?.bytes, 10);
+  assert.equal(byUrl.get(`${server.url}/bytes/10`)?.ok, true);
+  assert.equal(byUrl.get(`${server.url}/status/500`)?.ok, false);
+  assert.equal(byUrl.get(`${server.url}/status/500`)?.status, 500);
+  for (const r of records) assert.equal(typeof r.ms, 'number');
+  assert.match(result.stderr, /^2 fetched, 1 failed, /);
+});
+
+test('fetch saves under safe names, inside -o, whatever the URL says', async () => {
+  assert.equal(safeFileName(new URL('http://h/a/..%2F..%2Fetc%2Fpasswd')), 'etc_passwd');
+  assert.equal(safeFileName(new URL('http://h/')), 'index.html');
+  assert.equal(safeFileName(new URL('http://h/..%2F..')), 'index.html');
+  assert.equal(safeFileName(new URL('http://h/.bashrc')), 'bashrc');
+  assert.equal(safeFileName(new URL('http://h/r%C3%A9sum%C3%A9 final.pdf?x=1')), 'r_sum_final.pdf');
+  const out = join(dir, 'safe');
+  const result = await runCli([
+    'fetch',
+    `${server.url}/anything/..%2F..%2Fescaped`,
+    `${server.url}/anything/%2Fetc%2Fpasswd`,
+    `${server.url}/anything/same`,
+    `${server.url}/anything/x/same`,
+    '-o',
+    out,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['escaped', 'etc_passwd', 'same', 'same-1']);
+  assert.ok(!existsSync(join(dir, 'escaped')));
+});
+
+test('SIGINT during fetch: exits promptly with a partial summary and leaves no partial file', async () => {
+  const out = join(dir, 'interrupted');
+  let sent = 0;
+  const result = await runCli(
+    ['fetch', `${server.url}/bytes/100`, `${server.url}/drip?numbytes=100000&duration=20`, '-o', out],
+    {
+      onSpawn: (child) => {
+        // Wait until the slow download has written its partial file, then interrupt.
+        const poll = setInterval(() => {
+          if (existsSync(join(out, 'drip.part')) && existsSync(join(out, '100'))) {
+            clearInterval(poll);
+            sent = performance.now();
+            child.kill('SIGINT');
+          }
+        }, 20);
+        child.on('exit', () => clearInterval(poll));
+      },
+    },
+  );
+  const tookMs = performance.now() - sent;
+  assert.ok(sent > 0, 'the partial file appeared');
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stdout, /^interrupted: 1 fetched, 0 failed, 1 not finished, /m);
+  assert.deepEqual(readdirSync(out), ['100']);
+  // The drip would take 20 s more; a prompt exit is well under 10 s even on a loaded machine.
+  assert.ok(tookMs < 10_000, `exit took ${tookMs.toFixed(0)} ms`);
+  await server.waitForConnections();
+});
+
+/** Runs fetch under a pseudo-terminal (`script`), or through a pipe, and returns the raw output. */
+function rawOutput(args: string[], pty: boolean): Promise<string> {
+  const command = [process.execPath, '--import', 'tsx', CLI, ...args].map((a) => `'${a}'`).join(' ');
+  const child = pty
+    ? spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } })
+    : spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  return new Promise((resolve) => child.on('close', () => resolve(output)));
+}
+
+test('the live progress line is drawn on a terminal and absent through a pipe', async () => {
+  const args = ['fetch', `${server.url}/delay/0.5`, `${server.url}/bytes/1000`];
+  const [tty, piped] = await Promise.all([rawOutput(args, true), rawOutput(args, false)]);
+  assert.match(tty, /\r\u001b\[K. 0\/2 done · 0 failed · \d in flight · /);
+  assert.match(tty, /1\/2 done · 0 failed · 1 in flight · 1\.00 kB/);
+  assert.match(tty, /2 fetched, 0 failed/);
+  assert.doesNotMatch(piped, /\r|\u001b|in flight/);
+  assert.match(piped, /^200 .*\/bytes\/1000$/m);
+  assert.match(piped, /^2 fetched, 0 failed/m);
+});
+
+test('fetch: bad command lines exit 2 with one line', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['fetch'], /no URLs: give them as arguments or with -i FILE/],
+    [['fetch', 'ftp://example.com/x'], /not an http\(s\) URL: 'ftp:\/\/example\.com\/x'/],
+    [['fetch', 'not a url'], /not a URL: 'not a url'/],
+    [['fetch', '-c', '0', 'http://127.0.0.1/'], /--concurrency must be an integer >= 1, received '0'/],
+    [['fetch', '--rate', 'fast', 'http://127.0.0.1/'], /--rate must be a rate such as 10\/s/],
+    [['fetch', '--timeout', 'soon', 'http://127.0.0.1/'], /--timeout must be a duration such as 10s/],
+    [['fetch', '--retries=-1', 'http://127.0.0.1/'], /--retries must be an integer >= 0, received '-1'/],
+    [
+      ['fetch', '--retries', '-1', 'http://127.0.0.1/'],
+      /option '--retries' needs a value \(write --retries=-…/,
+    ],
+    [['fetch', '-i', join(dir, 'no-such-list.txt')], /cannot read --input/],
+    [['fetch', '--output'], /option '--output' needs a value/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => runCli(args)));
+  results.forEach((result, i) => {
+    const [args, pattern] = cases[i]!;
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.split('\n').length, 2, result.stderr);
+    assert.match(result.stderr, /^asyncio-ts fetch: /);
+    assert.match(result.stderr, pattern);
+  });
+});
