@@ -431,7 +431,8 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (settings.retry === undefined) return this.follow(hop, settings, scope, signal);
+    if (settings.retry === undefined)
+      return this.follow(hop, settings, scope, signal, settings.raiseForStatus);
     return this.withRetry(hop, settings, scope, signal);
   }
 
@@ -471,28 +472,30 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
       const last = !retryable || attempt >= policy.attempts;
       let response: ClientResponse;
       try {
-        response = await this.follow(hop, settings, scope, signal);
+        response = await this.follow(hop, settings, scope, signal, false);
       } catch (err) {
         if (last || !isRetryableError(err)) throw err;
         await sleep(backoffDelay(policy, attempt), undefined, { signal: this.waitSignal(signal) });
         continue;
       }
-      if (last || !policy.statuses.has(response.status)) return response;
+      if (last || !policy.statuses.has(response.status)) return finish(response, settings.raiseForStatus);
       const backoff = backoffDelay(policy, attempt);
       const retryAfter = parseRetryAfter(response.headerValue('retry-after'));
       // A server that asks for longer than we are willing to wait gets its answer returned as it is.
-      if (retryAfter !== undefined && retryAfter > policy.maxMs) return response;
+      if (retryAfter !== undefined && retryAfter > policy.maxMs)
+        return finish(response, settings.raiseForStatus);
       response.release();
       await sleep(Math.max(backoff, retryAfter ?? 0), undefined, { signal: this.waitSignal(signal) });
     }
   }
 
-  /** @internal one attempt: the hops of its redirects, then `raiseForStatus`. */
+  /** @internal one attempt: the hops of its redirects, then `raiseForStatus` if `raise`. */
   private async follow(
     first: Hop,
     settings: Settings,
     scope: CancelScope | undefined,
     signal: AbortSignal | undefined,
+    raise: boolean,
   ): Promise<ClientResponse> {
     let hop = first;
     let history: string[] | undefined;
@@ -521,13 +524,9 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
       hop = next;
     }
     if (history !== undefined) response.redirectHistory = history;
-    if (settings.raiseForStatus && response.status >= 400) {
-      response.release();
-      throw new HttpStatusError(response.status, response.statusText, response.method, response.url);
-    }
     // The caller's task owns the response from here: its end releases a body left on the wire.
     response.adoptBy(scope?.task);
-    return response;
+    return raise ? finish(response, true) : response;
   }
 
   /** @internal one hop on the wire: permits (host, then session), a rate token, then the exchange. */
@@ -641,6 +640,15 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
 }
 
 function noop(): void {}
+
+/** The response, or `HttpStatusError` (after releasing it) when `raise` and its status is 400 or more. */
+function finish(response: ClientResponse, raise: boolean): ClientResponse {
+  if (raise && response.status >= 400) {
+    response.release();
+    throw new HttpStatusError(response.status, response.statusText, response.method, response.url);
+  }
+  return response;
+}
 
 function checkPositive(value: unknown, name: string, where: string): void {
   if (typeof value !== 'number')

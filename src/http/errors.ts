@@ -207,16 +207,17 @@ export function translateError(err: unknown, phase: ExchangePhase, method: strin
     case 'UND_ERR_INVALID_ARG':
     case 'ERR_INVALID_ARG_TYPE':
     case 'ERR_INVALID_CHAR':
-    case 'ERR_INVALID_HTTP_TOKEN': {
-      const error = new TypeError(`${method} ${url}: ${(err as Error).message}`, { cause: err });
-      return error;
-    }
+    case 'ERR_INVALID_HTTP_TOKEN':
+      return new TypeError(`${method} ${url}: ${(err as Error).message}`, { cause: err });
     default:
       break;
   }
   const message = (err as { message?: unknown } | null)?.message;
+  const detail = `${typeof code === 'string' ? `${code}: ` : ''}${String(message ?? err)}`;
   return new ClientConnectionError(
-    `Cannot connect to ${url} (${typeof code === 'string' ? `${code}: ` : ''}${String(message ?? err)})`,
+    phase === 'connect'
+      ? `Cannot connect for ${method} ${url} (${detail})`
+      : `Connection failed during ${method} ${url} (${detail})`,
     { cause: err },
   );
 }

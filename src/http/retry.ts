@@ -118,6 +118,8 @@ export function parseRetryAfter(
   const text = value.trim();
   // Delay-seconds; fractions are accepted too (not in the RFC, but harmless and handy in tests).
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") has letters; Date.parse alone accepts things like "-1".
+  if (!/[a-z]/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

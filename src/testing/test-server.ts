@@ -70,6 +70,7 @@ export interface TestServer extends TestServerStats {
 const HOST = '127.0.0.1';
 const MAX_DELAY_S = 60;
 const MAX_BYTES = 64 * 1024 * 1024;
+const BYTE_PATTERN = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 31 + 7) & 0xff));
 
 const SLIDESHOW = {
   slideshow: {
@@ -288,6 +289,12 @@ class TestServerImpl implements TestServer {
     const retryAfter = url.searchParams.get('retryAfter');
     if (retryAfter !== null) res.setHeader('retry-after', retryAfter);
     if (code >= 300 && code < 400) res.setHeader('location', '/get');
+    if (code < 200 || code === 204 || code === 304) {
+      // No body is allowed with these.
+      res.writeHead(code);
+      res.end();
+      return;
+    }
     send(res, code, { status: code });
   }
 
@@ -306,8 +313,8 @@ class TestServerImpl implements TestServer {
   }
 
   private bytes(res: ServerResponse, n: number): void {
-    const body = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) body[i] = (i * 31 + 7) & 0xff;
+    // Byte i is (i * 31 + 7) & 0xff: a 256-byte cycle, filled natively (fast even for megabytes).
+    const body = Buffer.alloc(n, BYTE_PATTERN);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': n });
     res.end(body);
   }
@@ -383,7 +390,16 @@ class TestServerImpl implements TestServer {
   private bomb(res: ServerResponse, n: number): void {
     let encoded = this.bombs.get(n);
     if (encoded === undefined) {
-      encoded = gzipSync(Buffer.alloc(n), { level: 9 });
+      // A gzip stream may hold several members back to back: n zeros as 1 MiB members, so that even a
+      // huge bomb is built in milliseconds and stays about 1/1000 of its decoded size.
+      const mib = 1024 * 1024;
+      const members: Buffer[] = [];
+      if (n >= mib) {
+        const member = gzipSync(Buffer.alloc(mib), { level: 9 });
+        for (let i = Math.floor(n / mib); i > 0; i--) members.push(member);
+      }
+      if (n % mib !== 0 || n === 0) members.push(gzipSync(Buffer.alloc(n % mib), { level: 9 }));
+      encoded = Buffer.concat(members);
       this.bombs.set(n, encoded);
     }
     res.writeHead(200, {

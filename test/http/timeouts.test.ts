@@ -52,10 +52,12 @@ describe('request timeouts', () => {
   });
 
   test('sockRead pauses while our reader is slow (a slow consumer is not a slow server)', async () => {
-    await using session = new ClientSession({ baseUrl: ctx.server.url, timeout: { sockRead: 100 } });
-    // 1 MB: far more than the 64 KiB buffered before the socket is paused.
+    await using session = new ClientSession({ baseUrl: ctx.server.url, timeout: { sockRead: 150 } });
+    await (await session.get('/json')).text();
+    // 1 MB: far more than the 64 KiB buffered before the socket is paused. We then read nothing for more
+    // than three times the limit.
     const res = await session.get('/bytes/1000000');
-    await sleep(300);
+    await sleep(500);
     const body = await res.bytes();
     assert.equal(body.length, 1_000_000);
   });
