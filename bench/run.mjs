@@ -9,6 +9,8 @@
 //   { "title", "unit", "lowerIsBetter" (default true), "floor": "<impl stem>", "notes",
 //     "nodeArgs": ["--expose-gc"],          optional: flags for every Node script of the workload
 //     "timeoutSec": 120,                     optional: per-run limit (default 120 s, or --timeout)
+//     "maxRounds": { "effection": 3 },       optional: fewer rounds for an implementation whose single
+//                                            run takes so long that all rounds would dominate the run
 //     "metrics": [{ "key": "bytesPerTask", "title": "memory per pending task", "unit": "B/task",
 //                   "lowerIsBetter": true }],   optional: more numbers read from each run's `info`
 //     "targets": [{ "impl": "asyncio-ts", "node": 24, "metric": "value", "maxRatio": 2.2, "aimRatio": 1.9,
@@ -177,6 +179,7 @@ function loadWorkload(id, opts) {
     notes: meta.notes ?? '',
     nodeArgs: meta.nodeArgs ?? [],
     timeoutSec: meta.timeoutSec ?? opts.timeoutSec ?? 120,
+    maxRounds: meta.maxRounds ?? {},
     metrics: Array.isArray(meta.metrics) ? meta.metrics : [],
     targets: Array.isArray(meta.targets) ? meta.targets : [],
     impls,
@@ -266,7 +269,14 @@ function runOne(workload, impl, runtime, round) {
   const script = join(workload.dir, impl.file);
   const args = runtime.kind === 'node' ? [...workload.nodeArgs, script] : [script];
   const started = performance.now();
-  const record = { workload: workload.id, impl: impl.stem, runtime: runtime.id, round, ok: false };
+  const record = {
+    workload: workload.id,
+    impl: impl.stem,
+    runtime: runtime.id,
+    round,
+    ok: false,
+    load: Number(os.loadavg()[0].toFixed(2)),
+  };
   if (runtime.missing) return Promise.resolve({ ...record, wallMs: 0, error: `${runtime.bin} not found` });
   return new Promise((resolve) => {
     const child = spawn(runtime.bin, args, {
@@ -354,10 +364,17 @@ function tailOf(stderr, parsed) {
   return firstError === undefined ? '' : `: ${firstError.slice(0, 300)}`;
 }
 
+/** Whether an implementation capped at `max` rounds runs in (0-based) `round`: its rounds spread evenly. */
+function inRound(max, round, rounds) {
+  if (max === undefined || max >= rounds) return true;
+  return Math.floor(((round + 1) * max) / rounds) > Math.floor((round * max) / rounds);
+}
+
 /** The jobs of one round: every (implementation, runtime) pair, rotated by the round number. */
 function jobsOfRound(workload, runtimes, python, round, rounds) {
   const jobs = [];
   for (const impl of workload.impls) {
+    if (!inRound(workload.maxRounds[impl.stem], round, rounds)) continue;
     if (impl.kind === 'python') jobs.push({ impl, runtime: python });
     else for (const runtime of runtimes) jobs.push({ impl, runtime });
   }
@@ -455,7 +472,7 @@ function pick(cell, metricKey) {
 }
 
 /** A markdown table: one row per implementation, per Node runtime a median (min–max) and a ratio column. */
-function renderTable(workload, summary, runtimes, python, metricKey) {
+function renderTable(workload, summary, runtimes, python, metricKey, rounds) {
   const nodeRuntimes = runtimes.filter((r) => r.kind === 'node');
   const header = ['implementation'];
   const align = ['---'];
@@ -481,6 +498,7 @@ function renderTable(workload, summary, runtimes, python, metricKey) {
       let text =
         s === undefined ? 'FAILED' : `${formatValue(s.median)} (${formatValue(s.min)}–${formatValue(s.max)})`;
       if (cell.failed > 0) text += ` ⚠ ${cell.failed}/${cell.runs} failed`;
+      else if (cell.runs < rounds) text += `, ${cell.runs} rounds`;
       row.push(text, s === undefined ? '—' : formatRatio(s.median, floorStats?.median));
     }
     lines.push(`| ${row.join(' | ')} |`);
@@ -556,7 +574,7 @@ function renderWorkload(workload, summary, context) {
     `${workload.unit}, ${direction}; floor \`${workload.floor}\`; ${rounds} rounds, run ${date}.` +
       (workload.notes ? ` ${workload.notes}` : ''),
     '',
-    renderTable(workload, summary, runtimes, python, 'value'),
+    renderTable(workload, summary, runtimes, python, 'value', rounds),
   ];
   for (const metric of workload.metrics) {
     const lower = metric.lowerIsBetter !== false ? 'lower is better' : 'higher is better';
@@ -564,7 +582,13 @@ function renderWorkload(workload, summary, context) {
       '',
       `${metric.title ?? metric.key} (${metric.unit ?? ''}, ${lower}):`,
       '',
-      renderTable(workload, summary, runtimes, python, metric.key),
+      renderTable(workload, summary, runtimes, python, metric.key, rounds),
+    );
+  }
+  if (context.load !== undefined) {
+    parts.push(
+      '',
+      `Load average (1 min) when the runs started: ${context.load.min}–${context.load.max} on ${context.cpus} cores.`,
     );
   }
   const targets = renderTargets(workload, summary, runtimes);
@@ -630,11 +654,14 @@ function latestResults() {
 function render(results, writeDocsToo) {
   const rendered = [];
   for (const workload of results.workloads) {
+    const loads = workload.runs.map((r) => r.load).filter((l) => typeof l === 'number');
     const text = renderWorkload(workload, workload.summary, {
       runtimes: results.runtimes,
       python: results.python,
       date: results.date.slice(0, 10),
       rounds: results.rounds,
+      cpus: results.machine.cpus,
+      load: loads.length > 0 ? { min: Math.min(...loads), max: Math.max(...loads) } : undefined,
     });
     rendered.push([workload.id, text]);
     console.log(`\n${text}\n`);
@@ -663,6 +690,12 @@ async function mainEntry() {
     console.error('bench: WARNING: python3 not found; the .py implementations will be reported as failed');
   }
   const date = new Date().toISOString();
+  const [load1] = os.loadavg();
+  if (load1 > os.cpus().length) {
+    console.error(
+      `bench: WARNING: load average ${load1.toFixed(1)} on ${os.cpus().length} cores: other work competes, figures will be noisy`,
+    );
+  }
   console.error(
     `bench: ${workloads.length} workloads, ${opts.rounds} rounds, on ${[...runtimes.map((r) => r.label), python.label].join(', ')}`,
   );

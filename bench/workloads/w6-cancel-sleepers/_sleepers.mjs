@@ -9,7 +9,7 @@ export const SLEEP_MS = 10_000;
  * `create()` starts N sleepers and returns a handle; `cancelAndSettle(handle)` cancels them all and resolves
  * once every one settled, with the number that ended cancelled.
  */
-export async function cancelSleepers(create, cancelAndSettle, { warmup = 2, runs = 7 } = {}) {
+export async function cancelSleepers(create, cancelAndSettle, { warmup = 1, runs = 5 } = {}) {
   let ok = true;
   const ms = [];
   const bytes = [];
