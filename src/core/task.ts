@@ -146,7 +146,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   cancel(reason?: unknown): boolean {
     if (this.stateCode >= FULFILLED) return false;
     this.cancelRequests++;
-    this.cancelScope(makeCancelledError(reason, `Task ${this.name} was cancelled`));
+    this.cancelScope(makeCancelledError(reason, `Task ${this.name} was cancelled`, this.run.debug));
     return true;
   }
 
@@ -330,11 +330,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     }
     const cb0 = this.cb0;
     const more = this.moreCallbacks;
-    if (
-      code === REJECTED &&
-      !this.retrieved &&
-      !observesOutcome(cb0, more)
-    ) {
+    if (code === REJECTED && !this.retrieved && !observesOutcome(cb0, more)) {
       rememberUnretrieved(this as Task<unknown>);
     }
     if (cb0 !== undefined) {
