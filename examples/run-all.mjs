@@ -10,10 +10,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const EXAMPLES = [
   { file: 'hello.ts', title: 'Hello, asyncio: one coroutine that waits' },
   { file: 'sync-vs-async.ts', title: 'Synchronous vs asynchronous: ≈ 5 s vs ≈ 1 s' },
-  { file: 'semaphore.ts', title: 'gather and limiting concurrency: 30 fetches, at most 5 at once (Semaphore)' },
+  {
+    file: 'semaphore.ts',
+    title: 'gather and limiting concurrency: 30 fetches, at most 5 at once (Semaphore)',
+  },
   { file: 'semaphore-map.ts', title: 'The same 30 fetches with map(…, { concurrency: 5 })' },
   { file: 'wait-for.ts', title: 'Timeouts with waitFor' },
   { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
+  {
+    file: 'run-in-executor.ts',
+    title: 'Blocking code in the default thread pool: [ 9, 16 ] in ≈ 1 s, not 2 s',
+  },
+  { file: 'cpu-bound.ts', title: 'CPU-bound work on all cores while the event loop keeps ticking' },
 ];
 
 // Imported (by `asyncio-ts tour`, for EXAMPLES) it runs nothing.
