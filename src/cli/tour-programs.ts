@@ -181,3 +181,65 @@ export function seedProgramOf(stem: string): { program: SeedProgram; variant: bo
 export function judgeExtra(report: RunReport): Verdict {
   return { measured: `ran in ${s(report.elapsedMs)}`, holds: report.error === undefined };
 }
+
+/** A run as the tour sees it: the runner's report plus what the program wrote on stderr (warnings). */
+export interface TourRun extends RunReport {
+  exitCode: number;
+  stderr: string[];
+}
+
+/** One of the seed's rules of thumb, shown live by a program in `examples/rules/`. */
+export interface RuleOfThumb {
+  /** The program, relative to `examples/`. */
+  readonly file: string;
+  readonly title: string;
+  /** The rule as the seed document words it. */
+  readonly quote: string;
+  /** Extra `node` flags for the program. */
+  readonly nodeArgs: readonly string[];
+  readonly claim: string;
+  judge(run: TourRun): Verdict;
+}
+
+/** The seed's rules of thumb that the tour ends with. */
+export const RULES_OF_THUMB: readonly RuleOfThumb[] = [
+  {
+    file: 'rules/blocking-call.ts',
+    title: 'Rule of thumb: a blocking call blocks the loop; offload it',
+    quote: 'time.sleep() in async code → blocks the loop. … If you must call a blocking function, offload it',
+    nodeArgs: [],
+    claim: 'debug mode names the task that blocked the loop; through toThread the loop stays free',
+    judge(run) {
+      const warning = run.stderr.find((line) => /blocked the event loop/.test(line));
+      const beats = run.lines
+        .map((line) => Number(/: (\d+) heartbeats/.exec(line.text)?.[1]))
+        .filter((n) => !Number.isNaN(n));
+      const [stalled, steady] = beats;
+      const named = /Executing <Task "([^"]+)"[^>]*> took (\d+) ms/.exec(warning ?? '');
+      return {
+        measured: `${named === null ? 'no blocked-loop warning' : `warned: task "${named[1]}" took ${named[2]} ms`}; heartbeats ${stalled ?? '?'} on the loop vs ${steady ?? '?'} with toThread`,
+        holds: named !== null && stalled !== undefined && steady !== undefined && steady > stalled,
+      };
+    },
+  },
+  {
+    file: 'rules/forgotten-await.ts',
+    title: 'Rule of thumb: forgetting await gives a promise, not a result',
+    quote: 'await on coroutines → you get a coroutine object, not a result.',
+    nodeArgs: ['--expose-gc'],
+    claim: 'a promise instead of the value, no wait at all, and debug mode reports the wait never awaited',
+    judge(run) {
+      const promise = find(run, /got: \[object Promise\]/) !== undefined;
+      const report = run.stderr.find((line) => /was never awaited/.test(line));
+      const where = /created at [^(]*\(([^)]+)\)/.exec(report ?? '')?.[1];
+      return {
+        measured: `${promise ? 'got a Promise' : 'no Promise printed'}; ${
+          report === undefined
+            ? 'no never-awaited report'
+            : `reported: ${/^.*?AsyncioWarning: ([^(]+)/.exec(report)?.[1]?.trim() ?? 'never awaited'}${where === undefined ? '' : ` at ${where}`}`
+        }`,
+        holds: promise && report !== undefined,
+      };
+    },
+  },
+];

@@ -17,7 +17,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CommandError, parseCommandLine, stringOption, UsageError } from './args.js';
 import { type Block, sideBySide, sideBySideWidth, stacked } from './columns.js';
 import { type Style, styleFor } from './style.js';
-import { judgeExtra, type SeedProgram, seedProgramOf, type Verdict } from './tour-programs.js';
+import {
+  judgeExtra,
+  RULES_OF_THUMB,
+  type RuleOfThumb,
+  type SeedProgram,
+  seedProgramOf,
+  type TourRun,
+  type Verdict,
+} from './tour-programs.js';
 import type { RunReport } from './tour-runner.js';
 
 export const help = `Usage: asyncio-ts tour [name] [options]
@@ -43,18 +51,13 @@ interface Example {
   title: string;
 }
 
-/** A program the tour shows: an example, its seed program and how to judge a run. */
+/** A program the tour shows: an example (or a rule of thumb), its seed program and how to judge a run. */
 interface Stop {
   file: string;
   title: string;
   seed: SeedProgram | undefined;
   variant: boolean;
-  env?: Record<string, string>;
-}
-
-interface TourRun extends RunReport {
-  exitCode: number;
-  stderr: string[];
+  rule?: RuleOfThumb;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,11 +80,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--layout must be side, stacked or auto, received '${layout}'`);
   }
   const examples = await loadExamples();
-  const stops = select(examples.map(toStop), parsed.positionals[0]);
+  const stops = select([...examples.map(toStop), ...RULES_OF_THUMB.map(ruleStop)], parsed.positionals[0]);
   const style = styleFor();
   if (parsed.values.list === true) {
     stops.forEach((stop, i) => {
-      const seed = stop.seed === undefined ? 'beyond the seed' : `seed: ${stop.seed.seed}.py`;
+      const seed =
+        stop.rule !== undefined
+          ? "the seed's rules of thumb"
+          : stop.seed === undefined
+            ? 'beyond the seed'
+            : `seed: ${stop.seed.seed}.py`;
       process.stdout.write(
         `${String(i + 1).padStart(2)}. ${stop.file.padEnd(24)} ${stop.title}  ${style.dim(`(${seed})`)}\n`,
       );
@@ -124,6 +132,10 @@ function toStop(example: Example): Stop {
   return { file: example.file, title: example.title, seed: seed?.program, variant: seed?.variant ?? false };
 }
 
+function ruleStop(rule: RuleOfThumb): Stop {
+  return { file: rule.file, title: rule.title, seed: undefined, variant: false, rule };
+}
+
 function select(stops: Stop[], name: string | undefined): Stop[] {
   if (name === undefined) return stops;
   if (/^\d+$/.test(name)) {
@@ -162,7 +174,11 @@ function show(stop: Stop, index: number, total: number, layout: string, style: S
   const seedFile =
     stop.seed === undefined ? undefined : join(ROOT, 'examples', 'seed', `${stop.seed.seed}.py`);
   if (seedFile === undefined || !existsSync(seedFile)) {
-    process.stdout.write(`  ${style.dim('(beyond the seed document: no Python original)')}\n\n`);
+    const note =
+      stop.rule !== undefined
+        ? `The seed's rule: “${stop.rule.quote}”`
+        : style.dim('(beyond the seed document: no Python original)');
+    process.stdout.write(`  ${note}\n\n`);
     const lines = [twin.title, ...twin.lines.map((l) => `  ${l}`)].map((l) => `  ${l}`.trimEnd());
     process.stdout.write(`${lines.join('\n')}\n`);
     return;
@@ -177,11 +193,15 @@ function show(stop: Stop, index: number, total: number, layout: string, style: S
 
 async function runExample(stop: Stop, style: Style): Promise<TourRun> {
   process.stdout.write(`\n  ${style.cyan(`▶ running examples/${stop.file}`)}\n`);
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, join('examples', stop.file)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...stop.env },
-  });
+  const nodeArgs = stop.rule?.nodeArgs ?? [];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...nodeArgs, RUNNER, join('examples', stop.file)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   const stderr: string[] = [];
   const printing = Promise.all([
     eachLine(child.stdout!, (line) => process.stdout.write(`  ${style.dim('│')} ${line}\n`)),
@@ -216,6 +236,7 @@ function eachLine(stream: Readable, onLine: (line: string) => void): Promise<voi
 }
 
 function judge(stop: Stop, report: TourRun): Verdict {
+  if (stop.rule !== undefined) return stop.rule.judge(report);
   if (stop.seed === undefined || stop.variant) return judgeExtra(report);
   return stop.seed.judge(report);
 }
@@ -227,8 +248,9 @@ function printVerdict(stop: Stop, verdict: Verdict, failed: boolean, report: Tou
     return;
   }
   const mark = verdict.holds ? style.green('✓') : style.yellow('≠');
-  if (stop.seed !== undefined && !stop.variant) {
-    process.stdout.write(`  ${mark} claimed ${stop.seed.claim}\n    measured ${verdict.measured}\n`);
+  const claim = stop.rule?.claim ?? (stop.variant ? undefined : stop.seed?.claim);
+  if (claim !== undefined) {
+    process.stdout.write(`  ${mark} claimed ${claim}\n    measured ${verdict.measured}\n`);
   } else {
     process.stdout.write(`  ${mark} ${verdict.measured}\n`);
   }
