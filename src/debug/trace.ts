@@ -5,7 +5,7 @@
  * nested inside it. A task that waits on two things at once (e.g. `Promise.all` of two sleeps) gets its
  * extra waits on a second row (`name ∥ 1`), because spans on one row must nest.
  *
- * Memory stays bounded: events are streamed to the file in chunks of at most {@link FLUSH_BYTES} bytes.
+ * Memory stays bounded: events are encoded into one 1 MiB buffer, written to the file whenever it fills.
  * A trace cut short (the process was killed) lacks only the closing `]`, which both viewers accept and
  * {@link parseTrace} repairs.
  * @module
@@ -15,8 +15,8 @@ import type { Task } from '../core/task.js';
 import type { Waiter } from '../core/waiter.js';
 import type { TaskRecord, WaitRecord } from './records.js';
 
-/** Buffered bytes (roughly: string length) before a write to the file. */
-const FLUSH_BYTES = 256 * 1024;
+/** The write buffer: events are encoded into it and written to the file whenever it is nearly full. */
+const BUFFER_BYTES = 1024 * 1024;
 
 /** One Chrome Trace Event, as written by asyncio-ts and read back by {@link parseTrace}. */
 export interface TraceEvent {
@@ -59,18 +59,25 @@ function us(ms: number): number {
   return Math.round(ms * 1000);
 }
 
-/** Streams trace events to one file. @internal */
+/** Room kept free for one event's fixed parts; strings that do not fit trigger a flush of their own. */
+const EVENT_ROOM = 1024;
+
+/**
+ * Streams trace events to one file. Events are encoded piece by piece straight into the buffer (ASCII
+ * constants, integers digit by digit, JSON strings), so tracing allocates almost nothing per event. @internal
+ */
 export class TraceWriter {
   readonly path: string;
   private fd: number | undefined;
-  private chunks: string[] = ['['];
-  private size = 1;
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
   private empty = true;
   private runs = 0;
 
   constructor(path: string) {
     this.path = path;
     this.fd = openSync(path, 'w');
+    this.buffer[this.used++] = 0x5b; // '['
   }
 
   /** A pid for a new run. */
@@ -78,36 +85,92 @@ export class TraceWriter {
     return ++this.runs;
   }
 
-  /** Appends one event given as JSON text. */
-  write(json: string): void {
-    if (this.fd === undefined) return;
-    this.chunks.push(this.empty ? '\n' : ',\n', json);
-    this.empty = false;
-    this.size += json.length + 2;
-    if (this.size >= FLUSH_BYTES) this.flush();
+  get closed(): boolean {
+    return this.fd === undefined;
+  }
+
+  /** Starts an event: the separator, then `{`; the caller writes the members and calls `raw('}')`. */
+  begin(): boolean {
+    if (this.fd === undefined) return false;
+    if (this.used + EVENT_ROOM > BUFFER_BYTES) this.flush();
+    const buffer = this.buffer;
+    if (this.empty) this.empty = false;
+    else buffer[this.used++] = 0x2c; // ','
+    buffer[this.used++] = 0x0a; // '\n'
+    return true;
+  }
+
+  /** Appends ASCII text as is (the caller's constants: keys, punctuation). */
+  raw(ascii: string): void {
+    this.used += this.buffer.write(ascii, this.used, 'latin1');
+  }
+
+  /** Appends a non-negative integer (or a negative one) in decimal. */
+  int(n: number): void {
+    const buffer = this.buffer;
+    if (n < 0) {
+      buffer[this.used++] = 0x2d; // '-'
+      n = -n;
+    }
+    if (n < 10) {
+      buffer[this.used++] = 0x30 + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let at = this.used + digits;
+    this.used = at;
+    for (let x = n; at > this.used - digits; x = Math.floor(x / 10)) buffer[--at] = 0x30 + (x % 10);
+  }
+
+  /** Appends a JSON string literal. */
+  str(text: string): void {
+    if (isPlain(text)) {
+      if (this.used + text.length + 2 > BUFFER_BYTES) this.flush();
+      const buffer = this.buffer;
+      buffer[this.used++] = 0x22; // '"'
+      this.used += buffer.write(text, this.used, 'latin1');
+      buffer[this.used++] = 0x22;
+      return;
+    }
+    const json = JSON.stringify(text);
+    if (this.used + json.length * 3 > BUFFER_BYTES) {
+      this.flush();
+      if (json.length * 3 > BUFFER_BYTES) {
+        writeSync(this.fd!, json);
+        return;
+      }
+    }
+    this.used += this.buffer.write(json, this.used, 'utf8');
   }
 
   /** Writes what is buffered. */
   flush(): void {
     const fd = this.fd;
-    if (fd === undefined || this.chunks.length === 0) return;
-    writeSync(fd, this.chunks.join(''));
-    this.chunks = [];
-    this.size = 0;
+    if (fd === undefined || this.used === 0) return;
+    let offset = 0;
+    while (offset < this.used) offset += writeSync(fd, this.buffer, offset, this.used - offset);
+    this.used = 0;
   }
 
   /** Ends the JSON array and closes the file. */
   close(): void {
     if (this.fd === undefined) return;
-    this.chunks.push('\n]\n');
+    if (this.used + 3 > BUFFER_BYTES) this.flush();
+    this.raw('\n]\n');
     this.flush();
     closeSync(this.fd);
     this.fd = undefined;
   }
+}
 
-  get closed(): boolean {
-    return this.fd === undefined;
+/** True for text that JSON writes as is and that is one byte per character (most task names). */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
   }
+  return true;
 }
 
 const sharedWriters = new Map<string, TraceWriter>();
@@ -135,20 +198,14 @@ function closeSharedWriters(): void {
 export class RunTrace {
   readonly writer: TraceWriter;
   readonly pid: number;
-  /** `,"pid":N,"tid":` — the fixed middle of every event of this run. */
-  private readonly pidPart: string;
   private readonly shared: boolean;
 
   constructor(writer: TraceWriter, runName: string, shared: boolean) {
     this.writer = writer;
     this.shared = shared;
     this.pid = writer.nextPid();
-    this.pidPart = `,"pid":${this.pid},"tid":`;
-    const name = JSON.stringify(`run ${this.pid}: ${runName} (asyncio-ts)`);
-    writer.write(`{"name":"process_name","ph":"M","pid":${this.pid},"tid":0,"args":{"name":${name}}}`);
-    writer.write(
-      `{"name":"process_sort_index","ph":"M","pid":${this.pid},"tid":0,"args":{"sort_index":${this.pid}}}`,
-    );
+    this.metadata(0, 'process_name', 'name', `run ${this.pid}: ${runName} (asyncio-ts)`);
+    this.metadata(0, 'process_sort_index', 'sort_index', this.pid);
   }
 
   /** Writes the task's row name and its span. */
@@ -159,20 +216,46 @@ export class RunTrace {
     error: unknown,
     end: number,
   ): void {
+    const w = this.writer;
     const id = task.id;
-    const name = JSON.stringify(task.name);
-    this.nameRow(id, name, id * 32);
+    const name = task.name;
+    this.metadata(id, 'thread_name', 'name', name);
+    if (!w.begin()) return;
     const start = us(record.createdAt);
-    let args = `{"id":${id},"state":"${state}"`;
-    if (record.parentId !== 0) args += `,"parent":${record.parentId}`;
-    if (record.creatorId !== 0) args += `,"createdBy":${record.creatorId}`;
-    if (record.startedAt >= 0) args += `,"startedAt":${us(record.startedAt)}`;
+    w.raw('{"name":');
+    w.str(name);
+    w.raw(',"cat":"task","ph":"X","ts":');
+    w.int(start);
+    w.raw(',"dur":');
+    w.int(us(end) - start);
+    this.pidTid(id);
+    w.raw(',"args":{"id":');
+    w.int(id);
+    w.raw(',"state":"');
+    w.raw(state);
+    w.raw('"');
+    if (record.parentId !== 0) {
+      w.raw(',"parent":');
+      w.int(record.parentId);
+    }
+    if (record.creatorId !== 0) {
+      w.raw(',"createdBy":');
+      w.int(record.creatorId);
+    }
+    if (record.startedAt >= 0) {
+      w.raw(',"startedAt":');
+      w.int(us(record.startedAt));
+    }
     const site = record.site;
-    if (site !== undefined) args += `,"createdAt":${JSON.stringify(site)}`;
-    if (state === 'rejected') args += `,"error":${JSON.stringify(summarize(error))}`;
-    this.writer.write(
-      `{"name":${name},"cat":"task","ph":"X","ts":${start},"dur":${us(end) - start}${this.pidPart}${id},"args":${args}}}`,
-    );
+    if (site !== undefined) {
+      w.raw(',"createdAt":');
+      w.str(site);
+    }
+    if (state === 'rejected') {
+      w.raw(',"error":');
+      w.str(summarize(error));
+    }
+    w.raw('}}');
   }
 
   /** Writes one wait span, on the task's row or, for a concurrent wait, on an extra row. */
@@ -184,18 +267,32 @@ export class RunTrace {
       tid = laneTid(task.id, lane);
       if ((record.namedLanes & (1 << lane)) === 0) {
         record.namedLanes |= 1 << lane;
-        this.nameRow(tid, JSON.stringify(`${task.name} ∥ ${lane}`), task.id * 32 + lane);
+        this.metadata(tid, 'thread_name', 'name', `${task.name} ∥ ${lane}`);
       }
     }
+    const w = this.writer;
+    if (!w.begin()) return;
     const waiter: Waiter<unknown> = wait.waiter;
     const label = waiter.label;
-    const detail = waiter.describe();
     const start = us(wait.since);
-    let args = `{"task":${task.id},"outcome":"${outcome}"`;
-    if (detail !== label) args += `,"detail":${JSON.stringify(detail)}`;
-    this.writer.write(
-      `{"name":${JSON.stringify(label)},"cat":"wait","ph":"X","ts":${start},"dur":${us(end) - start}${this.pidPart}${tid},"args":${args}}}`,
-    );
+    w.raw('{"name":');
+    w.str(label);
+    w.raw(',"cat":"wait","ph":"X","ts":');
+    w.int(start);
+    w.raw(',"dur":');
+    w.int(us(end) - start);
+    this.pidTid(tid);
+    w.raw(',"args":{"task":');
+    w.int(task.id);
+    w.raw(',"outcome":"');
+    w.raw(outcome);
+    w.raw('"');
+    const detail = waiter.describe();
+    if (detail !== label) {
+      w.raw(',"detail":');
+      w.str(detail);
+    }
+    w.raw('}}');
   }
 
   /** The run ended: a private file is closed, the shared one flushed. */
@@ -204,11 +301,28 @@ export class RunTrace {
     else this.writer.close();
   }
 
-  private nameRow(tid: number, jsonName: string, sortIndex: number): void {
-    this.writer.write(`{"name":"thread_name","ph":"M"${this.pidPart}${tid},"args":{"name":${jsonName}}}`);
-    this.writer.write(
-      `{"name":"thread_sort_index","ph":"M"${this.pidPart}${tid},"args":{"sort_index":${sortIndex}}}`,
-    );
+  private pidTid(tid: number): void {
+    const w = this.writer;
+    w.raw(',"pid":');
+    w.int(this.pid);
+    w.raw(',"tid":');
+    w.int(tid);
+  }
+
+  /** A metadata event (`"ph": "M"`): names a process or a row. */
+  private metadata(tid: number, name: string, key: string, value: string | number): void {
+    const w = this.writer;
+    if (!w.begin()) return;
+    w.raw('{"name":"');
+    w.raw(name);
+    w.raw('","ph":"M"');
+    this.pidTid(tid);
+    w.raw(',"args":{"');
+    w.raw(key);
+    w.raw('":');
+    if (typeof value === 'number') w.int(value);
+    else w.str(value);
+    w.raw('}}');
   }
 }
 
