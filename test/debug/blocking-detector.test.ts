@@ -45,8 +45,12 @@ test('a task that spins 300 ms is named, with where it was created', async () =>
       { debug: true },
     ),
   );
-  const slow = warnings.filter((w) => (w as { code?: string }).code === 'ASYNCIO_TS_SLOW_CALLBACK');
-  assert.equal(slow.length, 1, slow.map((w) => w.message).join('\n'));
+  // On a loaded machine another slice may be descheduled past 100 ms and be reported too: a real (if
+  // not our program's) blocked loop. The spinner must be reported exactly once, with its 300 ms.
+  const slow = warnings.filter(
+    (w) => (w as { code?: string }).code === 'ASYNCIO_TS_SLOW_CALLBACK' && w.message.includes('"spinner"'),
+  );
+  assert.equal(slow.length, 1, warnings.map((w) => w.message).join('\n'));
   assert.match(
     slow[0]!.message,
     /^Executing <Task "spinner" created at .*blocking-detector\.test\.ts:\d+:\d+\)?> took \d+ ms/,
@@ -73,10 +77,13 @@ test('the first slice of a task (before its first await) is measured too', async
     ),
   );
   const slow = warnings.filter((w) => (w as { code?: string }).code === 'ASYNCIO_TS_SLOW_CALLBACK');
+  const named = slow.map((w) => /<Task "([^"]+)"/.exec(w.message)?.[1]);
   assert.deepEqual(
-    slow.map((w) => /<Task "([^"]+)"/.exec(w.message)?.[1]),
+    named.filter((name) => name === 'hog'),
     ['hog'],
   );
+  const took = Number(/took (\d+) ms/.exec(slow.find((w) => w.message.includes('"hog"'))!.message)![1]);
+  assert.ok(took >= 150 && took < 1000, `hog took ${took} ms: its own slice, not the batch's`);
 });
 
 test('a program that never blocks stays silent', async () => {
