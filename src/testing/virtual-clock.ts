@@ -155,10 +155,10 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Moves time forward by `ms`, deadline by deadline: at each deadline on the way, the timers due fire and
-   * the code they wake runs until it waits again (one turn of the event loop) before time moves on, so a
-   * loop of `sleep(100)` sees every step. Autojump pauses meanwhile. Resolves once time has reached
-   * `now() + ms`.
+   * Moves time forward by `ms`, deadline by deadline: code that is runnable runs first (one turn of the
+   * event loop, so tasks just created reach their waits); then at each deadline on the way the timers due
+   * fire and the code they wake runs until it waits again before time moves on, so a loop of `sleep(100)`
+   * sees every step. Autojump pauses meanwhile. Resolves once time has reached `now() + ms`.
    *
    * @example
    * ```ts
@@ -183,10 +183,13 @@ export class VirtualClock implements Clock {
     this.advancing++;
     this.poller.stop();
     try {
-      for (let next = this.heap[0]; next !== undefined && next.deadline <= target; next = this.heap[0]) {
+      for (;;) {
+        // First let what is runnable run (tasks just created reach their waits), then fire the next deadline.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const next = this.heap[0];
+        if (next === undefined || next.deadline > target) break;
         if (next.deadline > this.time) this.time = next.deadline;
         this.fireDue();
-        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (target > this.time) this.time = target;
     } finally {

@@ -136,6 +136,25 @@ test('advance() moves time deadline by deadline, letting woken code run at each 
   await assertNoTimers();
 });
 
+test('advance() lets tasks created just before reach their waits first', async () => {
+  const clock = new VirtualClock({ autojump: false });
+  const ticks: number[] = [];
+  await run(
+    async () => {
+      const ticker = createTask(async () => {
+        for (;;) {
+          await sleep(100);
+          ticks.push(clock.now());
+        }
+      });
+      await clock.advance(350); // no checkpoint before: the ticker has not started yet
+      assert.deepEqual(ticks, [100, 200, 300]);
+      ticker.cancel();
+    },
+    { clock },
+  );
+});
+
 test('advance() expires timeouts; without autojump nothing moves by itself', async () => {
   const clock = new VirtualClock({ autojump: false });
   const events: string[] = [];
