@@ -55,7 +55,8 @@ class BoundedQueue {
       const resolve = this.putters[this.putHead];
       const putItem = this.putItems[this.putHead];
       this.putters[this.putHead] = this.putItems[this.putHead] = undefined;
-      if (++this.putHead === this.putters.length) this.putters.length = this.putItems.length = this.putHead = 0;
+      if (++this.putHead === this.putters.length)
+        this.putters.length = this.putItems.length = this.putHead = 0;
       this.items[(this.head + this.size) & this.mask] = putItem;
       this.size++;
       this.unfinished++;
