@@ -22,6 +22,8 @@ export const EXAMPLES = [
     title: 'Blocking code in the default thread pool: [ 9, 16 ] in ≈ 1 s, not 2 s',
   },
   { file: 'cpu-bound.ts', title: 'CPU-bound work on all cores while the event loop keeps ticking' },
+  { file: 'task-tree.ts', title: 'Seeing it: a stuck program prints its task tree (debug mode)' },
+  { file: 'timeline.ts', title: 'Seeing it: the sync-vs-async twin traced and drawn as a timeline' },
 ];
 
 // Imported (by `asyncio-ts tour`, for EXAMPLES) it runs nothing.

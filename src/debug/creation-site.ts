@@ -57,6 +57,15 @@ export function firstUserFrame(stack: string): string | undefined {
   return first.startsWith('at ') ? first.slice(3) : first;
 }
 
+/**
+ * The location alone of a frame from {@link firstUserFrame}, e.g. `test/debug/tree.test.ts:12:5` (for the
+ * task tree and traces: an async arrow's name is often just `<anonymous>`).
+ */
+export function frameLocation(frame: string): string {
+  const open = frame.lastIndexOf(' (');
+  return open >= 0 && frame.endsWith(')') ? frame.slice(open + 2, -1) : frame;
+}
+
 function isInternalFrame(line: string): boolean {
   return (
     line.includes(packageUrl) ||

@@ -14,6 +14,7 @@
 
 import { storage } from '../core/context.js';
 import type { Task } from '../core/task.js';
+import { discount } from './blocking-detector.js';
 import { setAwaitTracker, type WaitPoint } from './channels.js';
 import { captureStack, firstUserFrame, userFrames } from './creation-site.js';
 import type { TaskRecord } from './records.js';
@@ -63,7 +64,9 @@ function trackedPromise<T>(
   if (task === undefined || !task.run.debug) return new Promise<T>(executor);
   const promise = new TrackedPromise<T>(executor);
   // Formatted now: a captured stack keeps its frames' receivers (the waiter, hence this promise) alive.
+  const since = performance.now();
   const stack = userFrames(captureStack());
+  discount(since);
   droppedWaits.register(promise, { label: wait.label, taskName: task.name, stack }, promise);
   return promise;
 }

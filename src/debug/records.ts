@@ -7,7 +7,8 @@
  */
 import type { Task, TaskDebugInfo } from '../core/task.js';
 import type { WaitDebugInfo, Waiter } from '../core/waiter.js';
-import { firstUserFrame, type StackHolder, userFrames } from './creation-site.js';
+import { discount } from './blocking-detector.js';
+import { firstUserFrame, frameLocation, type StackHolder, userFrames } from './creation-site.js';
 
 /** @internal */
 export class TaskRecord implements TaskDebugInfo {
@@ -58,16 +59,24 @@ export class TaskRecord implements TaskDebugInfo {
   get creationStack(): string | undefined {
     const holder = this.stackHolder;
     if (holder !== undefined) {
+      const since = performance.now();
       this.formattedStack = userFrames(holder);
       this.stackHolder = undefined;
+      discount(since);
     }
     return this.formattedStack || undefined;
   }
 
-  /** The first user frame of the creation stack, e.g. `main (test/x.test.ts:3:5)`. */
-  get site(): string | undefined {
+  /** The first user frame of the creation stack, e.g. `main (test/x.test.ts:3:5)`, for warnings. */
+  get frame(): string | undefined {
     const stack = this.creationStack;
     return stack === undefined ? undefined : firstUserFrame(stack);
+  }
+
+  /** Where the task was created, e.g. `test/x.test.ts:3:5`, for the task tree and traces. */
+  get site(): string | undefined {
+    const frame = this.frame;
+    return frame === undefined ? undefined : frameLocation(frame);
   }
 
   /** Links an open wait and gives it the lowest trace lane that no other open wait of the task uses. */

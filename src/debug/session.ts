@@ -13,7 +13,12 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { RunState } from '../core/run-state.js';
 import { spawn, type Task } from '../core/task.js';
 import type { Waiter } from '../core/waiter.js';
-import { acquireBlockingDetector, onTaskStart, releaseBlockingDetector } from './blocking-detector.js';
+import {
+  acquireBlockingDetector,
+  discount,
+  onTaskStart,
+  releaseBlockingDetector,
+} from './blocking-detector.js';
 import {
   channelNames,
   type TaskCreateMessage,
@@ -22,7 +27,7 @@ import {
   type WaitParkMessage,
   type WaitSettleMessage,
 } from './channels.js';
-import { captureStack } from './creation-site.js';
+import { captureStack, type StackHolder } from './creation-site.js';
 import { acquireAwaitTracking, releaseAwaitTracking, watchFinishedTask } from './never-awaited.js';
 import { TaskRecord, WaitRecord } from './records.js';
 import { formatRunTree } from './task-tree.js';
@@ -151,7 +156,12 @@ function onTaskCreate(message: unknown): void {
   const session = sessionOf(task);
   if (session === undefined) return;
   // Every task is made by `spawn`: frames from there on are ours (and would hold the task alive).
-  const stack = session.debug ? captureStack(spawn) : undefined;
+  let stack: StackHolder | undefined;
+  if (session.debug) {
+    const since = performance.now();
+    stack = captureStack(spawn);
+    discount(since);
+  }
   const parentId = task.parent?.task?.id ?? 0;
   task.debugInfo = new TaskRecord(performance.now(), creator, parentId, stack);
 }

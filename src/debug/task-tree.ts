@@ -309,7 +309,9 @@ function nodeLine(node: TreeNode): string {
 }
 
 function waitText(wait: WaitNode): string {
-  let text = wait.description;
+  // A deadline on the run's clock ("sleep until 7168 ms") says less than the time left, shown next to it.
+  const timed = wait.remainingMs !== undefined && wait.description.startsWith(`${wait.label} until `);
+  let text = timed ? wait.label : wait.description;
   if (wait.remainingMs !== undefined) text += ` (${formatMs(wait.remainingMs)} left)`;
   if (wait.waitingMs !== undefined) text += ` for ${formatMs(wait.waitingMs)}`;
   return text;

@@ -151,7 +151,10 @@ export function formatTimeline(
   return lines.join('\n');
 }
 
-/** The character for one row over [from, to): blank, running or waiting (whichever covers more). */
+/**
+ * The character for one row over [from, to): blank outside the task; running if it ran (did not wait) for
+ * at least half the column, or never waited in it; waiting otherwise (a short tail after a wait stays light).
+ */
 function cell(row: TimelineRow, from: number, to: number): string {
   const covered = overlap(row.start, row.end, from, to);
   if (covered <= 0 && !(row.start >= from && row.start < to && row.end === row.start)) return ' ';
@@ -161,7 +164,7 @@ function cell(row: TimelineRow, from: number, to: number): string {
     if (wait.start >= to) break;
     waiting += overlap(wait.start, wait.end, from, to);
   }
-  return waiting * 2 > covered ? WAITING : RUNNING;
+  return waiting > 0 && (covered - waiting) * 2 < to - from ? WAITING : RUNNING;
 }
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
@@ -173,6 +176,7 @@ function fit(text: string, width: number): string {
 }
 
 function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   if (ms < 1000) return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
@@ -267,11 +271,12 @@ export function timelineSvg(
   out.push(`<rect x="${left + 90}" y="${ly - 10}" width="22" height="12" rx="2" fill="${FILL.fulfilled}"/>`);
   out.push(`<rect class="wait" x="${left + 90}" y="${ly - 8}" width="22" height="8"/>`);
   out.push(`<text class="axis" x="${left + 118}" y="${ly}">waiting (sleep, lock, queue…)</text>`);
-  let lx = left + 320;
+  out.push(`<text class="axis" x="${left + 330}" y="${ly}">ended:</text>`);
+  let lx = left + 376;
   for (const [state, fill] of Object.entries(FILL)) {
     out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" rx="2" fill="${fill}"/>`);
     out.push(`<text class="axis" x="${lx + 16}" y="${ly}">${state}</text>`);
-    lx += 90;
+    lx += 84;
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
