@@ -571,7 +571,7 @@ function renderWorkload(workload, summary, context) {
   const parts = [
     `### ${workload.id}: ${workload.title}`,
     '',
-    `${workload.unit}, ${direction}; floor \`${workload.floor}\`; ${rounds} rounds, run ${date}.` +
+    `${workload.unit}, ${direction}; floor \`${workload.floor}\`; ${rounds} round${rounds === 1 ? '' : 's'}, run ${date}.` +
       (workload.notes ? ` ${workload.notes}` : ''),
     '',
     renderTable(workload, summary, runtimes, python, 'value', rounds),

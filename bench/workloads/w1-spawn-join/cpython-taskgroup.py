@@ -21,7 +21,7 @@ async def once():
 async def main():
     await once()  # warm-up
     samples, ok = [], True
-    for _ in range(3):
+    for _ in range(2):
         ms, good = await once()
         samples.append(ms)
         ok = ok and good
