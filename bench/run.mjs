@@ -360,7 +360,12 @@ function tailOf(stderr, parsed) {
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const firstError = lines.find((l) => /error|assert|fail/i.test(l)) ?? lines[lines.length - 1];
+  // Prefer the thrown error's own line ("Error: boom", "AssertionError [ERR_ASSERTION]: …") over the source
+  // line Node prints above it.
+  const firstError =
+    lines.find((l) => /^[\w.]*(Error|Exception)\b[^:]*:/.test(l)) ??
+    lines.find((l) => /error|assert|fail/i.test(l)) ??
+    lines[lines.length - 1];
   return firstError === undefined ? '' : `: ${firstError.slice(0, 300)}`;
 }
 
