@@ -63,7 +63,8 @@ export function firstUserFrame(stack: string): string | undefined {
  */
 export function frameLocation(frame: string): string {
   const open = frame.lastIndexOf(' (');
-  return open >= 0 && frame.endsWith(')') ? frame.slice(open + 2, -1) : frame;
+  if (open >= 0 && frame.endsWith(')')) return frame.slice(open + 2, -1);
+  return frame.startsWith('async ') ? frame.slice(6) : frame; // top-level await: `async file:line:col`
 }
 
 function isInternalFrame(line: string): boolean {

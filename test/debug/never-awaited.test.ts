@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createTask, gather, run, sleep } from 'asyncio-ts';
+import { createTask, gather, Lock, run, sleep } from 'asyncio-ts';
 
 // A full garbage collection on demand (the test runner does not pass --expose-gc).
 setFlagsFromString('--expose-gc');
@@ -54,6 +54,34 @@ test('a sleep() that is never awaited is reported when collected, with where it 
     /^sleep was never awaited \(task "main", created at .*never-awaited\.test\.ts:\d+:\d+\)?\)/,
   );
   assert.match(dropped[0]!.detail ?? '', /never-awaited\.test\.ts/);
+});
+
+test('a contended lock.acquire() that is never awaited is reported too', async () => {
+  const warnings = await warningsAfterGc(
+    () =>
+      run(
+        async () => {
+          const lock = new Lock();
+          const held = await lock.acquire(); // uncontended: settles at once, nothing to track
+          await createTask(
+            () => {
+              lock.acquire(); // contended and dropped: it will hold the lock, and nobody knows
+            },
+            { name: 'careless' },
+          );
+          held.release();
+          await sleep(5);
+        },
+        { debug: true },
+      ),
+    byCode('ASYNCIO_TS_NEVER_AWAITED'),
+  );
+  const dropped = warnings.filter((w) => w.code === 'ASYNCIO_TS_NEVER_AWAITED').map((w) => w.message);
+  assert.equal(dropped.length, 1, dropped.join('\n'));
+  assert.match(
+    dropped[0]!,
+    /^Lock\.acquire was never awaited \(task "careless", created at .*never-awaited\.test\.ts/,
+  );
 });
 
 test('awaited waits, and waits passed to gather or then(), are not reported', async () => {
