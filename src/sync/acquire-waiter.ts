@@ -18,6 +18,8 @@ export class AcquireWaiter extends Waiter<Permit | undefined> {
   readonly wantsPermit: boolean;
   /** A Lock holding number to take the lock back under (`Condition.wait`); 0 for a new holding. */
   restoreToken = 0;
+  /** Its place in line across both kinds of waiter (see `AcquireQueue`). */
+  ticket = 0;
   private readonly source: GrantSource;
 
   constructor(source: GrantSource, label: string, wantsPermit: boolean) {

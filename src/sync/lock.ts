@@ -9,8 +9,8 @@ import { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
-import { WaiterQueue } from '../core/waiter.js';
-import { AcquireWaiter, handTo } from './acquire-waiter.js';
+import { AcquireQueue } from './acquire-queue.js';
+import { AcquireWaiter } from './acquire-waiter.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -52,7 +52,7 @@ export class Lock {
    */
   private holding = 0;
   /** @internal FIFO of callers waiting for the lock. Non-empty only while `held`. */
-  private readonly waiters = new WaiterQueue<AcquireWaiter>();
+  private readonly waiters = new AcquireQueue();
 
   /** True while someone holds the lock. */
   locked(): boolean {
@@ -97,6 +97,7 @@ export class Lock {
       this.held = true;
       return Promise.resolve(new Permit(this, (this.holding = ++this.counter)));
     }
+    if (scope === undefined && signal === undefined) return this.waiters.pushPlain(true) as Promise<Permit>;
     const waiter = new AcquireWaiter(this, 'Lock.acquire', true);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
@@ -141,6 +142,8 @@ export class Lock {
       this.held = true;
       return this.runHeld(fn, (this.holding = ++this.counter));
     }
+    if (scope === undefined && signal === undefined)
+      return this.runAfterPlain(this.waiters.pushPlain(false), fn);
     const waiter = new AcquireWaiter(this, 'Lock.acquire', false);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
@@ -182,13 +185,13 @@ export class Lock {
 
   /** @internal the lock comes back or a granted waiter was cancelled: the next waiter gets it, or it is free. */
   handOn(): void {
-    const next = this.waiters.shift();
-    if (next === undefined) {
-      this.held = false;
-      return;
-    }
-    const token = (this.holding = next.restoreToken === 0 ? ++this.counter : next.restoreToken);
-    handTo(next, next.wantsPermit ? new Permit(this, token) : undefined);
+    if (!this.waiters.grantNext(this)) this.held = false;
+  }
+
+  /** @internal numbers the new holding and makes its Permit if the waiter wants one. */
+  grantValue(wantsPermit: boolean, restoreToken: number): Permit | undefined {
+    const token = (this.holding = restoreToken === 0 ? ++this.counter : restoreToken);
+    return wantsPermit ? new Permit(this, token) : undefined;
   }
 
   /** @internal called by a Permit (and by runExclusive) with the number of its holding. */
@@ -198,6 +201,17 @@ export class Lock {
 
   /** @internal */
   private async runHeld<T>(fn: () => PromiseLike<T> | T, token: number): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.releasePermit(token);
+    }
+  }
+
+  /** @internal the wait of a caller that nothing can cancel (outside every task, no signal). */
+  private async runAfterPlain<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+    await granted;
+    const token = this.holding;
     try {
       return await fn();
     } finally {

@@ -7,8 +7,8 @@ import { inspect } from 'node:util';
 import type { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
-import { WaiterQueue } from '../core/waiter.js';
-import { AcquireWaiter, handTo } from './acquire-waiter.js';
+import { AcquireQueue } from './acquire-queue.js';
+import { AcquireWaiter } from './acquire-waiter.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -38,7 +38,7 @@ export class Semaphore {
   /** @internal free permits; 0 whenever someone waits (a release hands the permit straight on). */
   protected free: number;
   /** @internal FIFO of callers waiting for a permit. */
-  protected readonly waiters: WaiterQueue<AcquireWaiter> = new WaiterQueue<AcquireWaiter>();
+  protected readonly waiters: AcquireQueue = new AcquireQueue();
   /** @internal the class name, for messages and `inspect`. */
   protected readonly kind: string;
   /** @internal what the task tree shows for a waiting caller. */
@@ -95,6 +95,7 @@ export class Semaphore {
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.take()) return Promise.resolve(new Permit(this, 0));
+    if (scope === undefined && signal === undefined) return this.waiters.pushPlain(true) as Promise<Permit>;
     const waiter = new AcquireWaiter(this, this.label, true);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
@@ -134,6 +135,8 @@ export class Semaphore {
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.take()) return this.runHeld(fn);
+    if (scope === undefined && signal === undefined)
+      return this.runAfterPlain(this.waiters.pushPlain(false), fn);
     const waiter = new AcquireWaiter(this, this.label, false);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
@@ -159,9 +162,12 @@ export class Semaphore {
 
   /** @internal a permit comes back or a granted waiter was cancelled: the next waiter gets it, else the pool. */
   handOn(): void {
-    const next = this.waiters.shift();
-    if (next === undefined) this.free++;
-    else handTo(next, next.wantsPermit ? new Permit(this, 0) : undefined);
+    if (!this.waiters.grantNext(this)) this.free++;
+  }
+
+  /** @internal the value of one grant: a Permit for `acquire()`, nothing for `runExclusive`. */
+  grantValue(wantsPermit: boolean, _restoreToken: number): Permit | undefined {
+    return wantsPermit ? new Permit(this, 0) : undefined;
   }
 
   /** @internal called by a Permit. */
@@ -171,6 +177,16 @@ export class Semaphore {
 
   /** @internal */
   private async runHeld<T>(fn: () => PromiseLike<T> | T): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** @internal the wait of a caller that nothing can cancel (outside every task, no signal). */
+  private async runAfterPlain<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
+    await granted;
     try {
       return await fn();
     } finally {
