@@ -1,13 +1,13 @@
 /**
- * Inside a job: `cancelled()` and `jobSignal()` read the job's cancellation flag, one `Int32` slot of a
- * `SharedArrayBuffer` that the executor shares with every worker. The main thread sets the slot when the task
- * awaiting the job is cancelled; the job sees it at once, without any message, even in a loop that never
- * yields. The state lives on `globalThis` under a `Symbol.for` key, so that every copy of this module loaded
+ * Inside a job: `cancelled()` and `jobSignal()` read the job's slot, one `Int32` of a `SharedArrayBuffer` that
+ * the executor shares with every worker. The main thread marks the slot cancelled when the task awaiting the
+ * job is cancelled; the job sees it at once, without any message, even in a loop that never yields. The state lives on `globalThis` under a `Symbol.for` key, so that every copy of this module loaded
  * in a worker (the worker entry and the user's module may load it through different loaders) agrees.
  * @module
  */
 import { storage } from '../core/context.js';
 import { CancelledError } from '../core/errors.js';
+import { SLOT_CANCELLED, SLOT_RUNNING } from './job-message.js';
 
 /** The job running on this thread. @internal */
 export interface JobState {
@@ -59,7 +59,7 @@ let neverAborted: AbortSignal | undefined;
  */
 export function cancelled(): boolean {
   const job = holder.current;
-  if (job !== undefined) return Atomics.load(job.flags, job.slot) !== 0;
+  if (job !== undefined) return Atomics.load(job.flags, job.slot) === SLOT_CANCELLED;
   return storage.getStore()?.cancelReason !== undefined;
 }
 
@@ -94,17 +94,18 @@ export function jobSignal(): AbortSignal {
   return controller.signal;
 }
 
-/** Waits (without blocking the thread) for the job's flag to be set, then aborts `controller`. */
+/** Waits (without blocking the thread) for the job's slot to leave RUNNING, then aborts `controller`. */
 function watch(job: JobState, controller: AbortController): void {
-  const result = waitAsync(job.flags, job.slot, 0);
+  const result = waitAsync(job.flags, job.slot, SLOT_RUNNING);
   if (!result.async) {
-    if (!job.ended) controller.abort(cancelledReason());
+    if (!job.ended && Atomics.load(job.flags, job.slot) === SLOT_CANCELLED)
+      controller.abort(cancelledReason());
     return;
   }
   result.value.then(() => {
     if (job.ended) return;
-    // Another job's end may wake this slot's waiters: only a set flag counts.
-    if (Atomics.load(job.flags, job.slot) !== 0) controller.abort(cancelledReason());
+    // Another job's end may wake this slot's waiters: only a cancelled slot counts.
+    if (Atomics.load(job.flags, job.slot) === SLOT_CANCELLED) controller.abort(cancelledReason());
     else watch(job, controller);
   });
 }

@@ -4,8 +4,20 @@
  * @module
  */
 
-/** The `workerData` key under which every worker receives the executor's cancellation flags. */
+/** The `workerData` key under which every worker receives the executor's job slots. */
 export const FLAGS_KEY = 'asyncioTsJobFlags';
+
+// The states of a job's slot in the shared Int32Array. Both threads move it with compareExchange, so that a
+// cancellation and the start of the job cannot both win:
+//   IDLE → RUNNING    the worker starts the job;
+//   IDLE → CANCELLED  cancelled before it started: the worker will skip it;
+//   RUNNING → CANCELLED  cancelled while it runs: cancelled() and jobSignal() see it.
+/** Handed to the pool, not started yet. */
+export const SLOT_IDLE = 0;
+/** A worker runs the job. */
+export const SLOT_RUNNING = 1;
+/** The job was cancelled. */
+export const SLOT_CANCELLED = 2;
 
 /** One job: what to call, with which arguments, and which slot of the flags is its cancellation flag. */
 export interface JobMessage {
@@ -15,6 +27,6 @@ export interface JobMessage {
   moduleUrl: string | undefined;
   exportName: string | undefined;
   args: unknown[];
-  /** Index of the job's flag in the shared `Int32Array`; set when the job is handed to a worker. */
+  /** Index of the job's slot in the shared `Int32Array`; set when the job is handed to the pool. */
   slot: number;
 }

@@ -1,9 +1,10 @@
 /**
  * One job of a `ThreadPoolExecutor`: the waiter the awaiting code parks on, and the unit the executor queues
  * and hands to piscina. Cancellation follows the job's phase:
- *  - queued (in the executor's FIFO, not yet given to a worker): it leaves the queue and rejects at once;
- *    it never runs;
- *  - running: the job's shared flag is raised (`cancelled()` / `jobSignal()` in the worker see it), and the
+ *  - queued (in the executor's FIFO): it leaves the queue and rejects at once; it never runs;
+ *  - dispatched (handed to piscina) but not started by a worker: its slot goes IDLE → CANCELLED, it rejects
+ *    at once, and the worker that receives it skips it; it never runs;
+ *  - running: its slot goes RUNNING → CANCELLED (`cancelled()` / `jobSignal()` in the worker see it), and the
  *    waiter stays pending until the worker lets go of the job: the job returns or throws (cooperative stop),
  *    or, `cancelGraceMs` later on the run's clock, its worker is terminated. Then it rejects with the
  *    `CancelledError`, so the awaiting task ends cancelled only once nothing runs for it any more.
@@ -24,23 +25,31 @@ import type { JobSpec } from './worker-function.js';
 
 /** In the executor's queue. */
 export const QUEUED = 0;
-/** Handed to piscina (running, or waiting for a worker that is starting). */
-export const RUNNING = 1;
-/** Running, its flag raised; the grace deadline is armed. */
+/** Handed to piscina: next in line for a thread, or running. */
+export const DISPATCHED = 1;
+/** Running, cancelled: the grace deadline is armed. */
 export const STOPPING = 2;
-/** Its worker is being terminated. */
+/** Running past the grace period: its worker is being terminated. */
 export const KILLED = 3;
+/** Cancelled before it started: already rejected, waiting for piscina to hand its slot back. */
+export const ABANDONED = 4;
 /** Piscina has settled it. */
-export const DONE = 4;
-type Phase = 0 | 1 | 2 | 3 | 4;
+export const DONE = 5;
+type Phase = 0 | 1 | 2 | 3 | 4 | 5;
 
 /** What a job needs from its executor. */
 export interface JobHost {
   readonly cancelGraceMs: number;
-  /** The job left its worker (any outcome): free its slot, start the next one. */
-  jobFinished(job: Job<unknown>): void;
-  /** Raise the job's cancellation flag. */
-  raiseFlag(job: Job<unknown>): void;
+  /** The job left the pool (any outcome): free its slot, dispatch the next one. */
+  jobFinished(job: Job<unknown>, abandoned: boolean): void;
+  /** The job was cancelled before it started; piscina still holds it until a worker skips it. */
+  jobAbandoned(job: Job<unknown>): void;
+  /** Marks the slot of a job that has not started cancelled (the worker will skip it); false if it runs. */
+  cancelIdle(job: Job<unknown>): boolean;
+  /** Marks the slot of a running job cancelled: its code sees it through cancelled() and jobSignal(). */
+  cancelRunning(job: Job<unknown>): void;
+  /** Whether a worker has started the job. */
+  jobStarted(job: Job<unknown>): boolean;
   /** Terminate the worker running the job (the grace period is over). */
   killJob(job: Job<unknown>): void;
   /** The error to reject with for a failure piscina reported. */
@@ -55,6 +64,9 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   phase: Phase = QUEUED;
   /** The cancellation that reached the job while it ran; it rejects with it once the worker lets go. */
   stopReason: unknown = undefined;
+  /** Links in the executor's list of dispatched jobs (for `shutdown({ cancelFutures })`). */
+  dispatchedPrev: Job<unknown> | undefined = undefined;
+  dispatchedNext: Job<unknown> | undefined = undefined;
   /** The task made by `submit()`, until its body starts and parks on this job. */
   private owner: Task<unknown> | undefined = undefined;
 
@@ -83,7 +95,10 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   }
 
   override describe(): string {
-    const state = this.phase === QUEUED ? 'queued' : this.phase === RUNNING ? 'running' : 'stopping';
+    let state = 'stopping';
+    if (this.phase === QUEUED) state = 'queued';
+    else if (this.phase === DISPATCHED)
+      state = this.host.jobStarted(this as Job<unknown>) ? 'running' : 'next';
     return `thread job ${this.spec.name} (${state})`;
   }
 
@@ -109,10 +124,12 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
 
   /** Piscina settled the job: `ok` with the job's value, or not with what it reported. */
   settle(ok: boolean, value: unknown): void {
-    if (this.phase === DONE) return;
+    const phase = this.phase;
+    if (phase === DONE) return;
     this.phase = DONE;
     if (this.heapIndex >= 0) this.clock!.unschedule(this);
-    this.host.jobFinished(this as Job<unknown>);
+    this.host.jobFinished(this as Job<unknown>, phase === ABANDONED);
+    if (phase === ABANDONED) return; // rejected when it was cancelled
     if (this.stopReason !== undefined) this.fail(this.stopReason);
     else if (ok) this.resolve(value as R);
     else this.fail(this.host.translateFailure(this as Job<unknown>, value));
@@ -123,17 +140,22 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   /** The scope or `{ signal }` of the awaiting code was cancelled (or the executor cancels the job). */
   override cancel(reason: unknown): void {
     if (!this.pending) return;
-    if (this.phase === QUEUED) {
+    const phase = this.phase;
+    if (phase === QUEUED) {
       super.cancel(reason); // leaves the queue and rejects now: the job never runs
       return;
     }
-    // The scope walks its waiter list until it is empty: unlink now, settle once the worker let go.
+    if (phase === DISPATCHED && this.host.cancelIdle(this as Job<unknown>)) {
+      this.abandon(reason); // not started: the worker will skip it
+      return;
+    }
+    // Running. The scope walks its waiter list until it is empty: unlink now, settle once the worker let go.
     const clock = clockOf(this.scope);
     this.unpark();
-    if (this.phase !== RUNNING) return;
+    if (phase !== DISPATCHED) return; // already stopping
+    this.host.cancelRunning(this as Job<unknown>);
     this.stopReason = reason;
     this.phase = STOPPING;
-    this.host.raiseFlag(this as Job<unknown>);
     const grace = this.host.cancelGraceMs;
     if (grace <= 0) this.onTimer();
     else if (grace !== Number.POSITIVE_INFINITY) {
@@ -141,6 +163,19 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
       this.deadline = clock.now() + grace;
       clock.schedule(this);
     }
+  }
+
+  /** Cancels the job only if no worker has started it (`shutdown({ cancelFutures: true })`). */
+  cancelIfNotStarted(reason: unknown): void {
+    if (!this.pending) return;
+    if (this.phase === QUEUED) this.cancel(reason);
+    else if (this.phase === DISPATCHED && this.host.cancelIdle(this as Job<unknown>)) this.abandon(reason);
+  }
+
+  private abandon(reason: unknown): void {
+    this.phase = ABANDONED;
+    this.host.jobAbandoned(this as Job<unknown>);
+    super.cancel(reason);
   }
 
   /** The grace period is over and the job still runs. */

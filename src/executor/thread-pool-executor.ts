@@ -2,11 +2,14 @@
  * `ThreadPoolExecutor`: asyncio's (and `concurrent.futures`') executor on piscina's worker threads, on the one
  * cancellation model.
  *
- * The executor keeps its own FIFO of jobs and hands piscina at most `maxWorkers` at a time, so that a queued
- * job is an entry in a list (cancelling it unlinks it: it never reaches a worker) and a running job owns one
- * of `maxWorkers` slots of a `SharedArrayBuffer`: its cancellation flag, shared with every worker once through
- * `workerData`. Idle workers hold no reference on the event loop (piscina unrefs them), so an executor never
- * keeps the process alive by itself; `shutdown()` ends its threads.
+ * The executor keeps its own FIFO of jobs and hands piscina at most `2 × maxWorkers` at a time: one running
+ * per thread and one next in line, so that piscina starts the next job on a thread the moment the previous
+ * one answers (its fastest path), while a queued job stays an entry in a list (cancelling it unlinks it: it
+ * never reaches a worker). Each job handed to piscina owns one slot of a `SharedArrayBuffer` shared with
+ * every worker once through `workerData`: its state (not started, running, cancelled), which both threads
+ * change with compareExchange, so that a cancellation and the start of the job cannot both win. Idle
+ * workers hold no reference on the event loop (piscina unrefs them), so an executor never keeps the process
+ * alive by itself; `shutdown()` ends its threads.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -22,8 +25,8 @@ import { checkInteger, checkOptions, checkSignal, describe } from '../core/valid
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
-import { Job, type JobHost, QUEUED, RUNNING } from './job.js';
-import { FLAGS_KEY } from './job-message.js';
+import { DISPATCHED, Job, type JobHost } from './job.js';
+import { FLAGS_KEY, SLOT_CANCELLED, SLOT_IDLE } from './job-message.js';
 import { takeTransfers } from './move.js';
 import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
 
@@ -69,9 +72,9 @@ export interface ShutdownOptions {
 export interface ExecutorStatistics {
   state: 'open' | 'shutting down' | 'shut down';
   maxWorkers: number;
-  /** Jobs given to a worker and not finished. */
+  /** Jobs handed to the threads and not finished: running, or next in line for a thread. */
   running: number;
-  /** Jobs waiting for a worker. */
+  /** Jobs waiting in the executor's queue. */
   queued: number;
   /** Worker threads started and not yet exited. */
   threads: number;
@@ -142,12 +145,20 @@ export class ThreadPoolExecutor implements JobHost {
   readonly #resourceLimits: ResourceLimits | undefined;
   /** Created with the first job: an executor never used starts nothing. */
   #pool: Piscina | undefined = undefined;
-  /** One cancellation flag per running job; shared with every worker through workerData. */
+  /** How many jobs piscina holds at most: one running and one next in line per thread. */
+  readonly #capacity: number;
+  /** One state slot per job handed to piscina (SLOT_*); shared with every worker through workerData. */
   readonly #flags: Int32Array;
-  /** Slots of #flags not owned by a running job. Invariant: #freeSlots.length + #running === maxWorkers. */
+  /** Slots of #flags not owned by a job. Invariant: #freeSlots.length + #running === #capacity. */
   readonly #freeSlots: number[] = [];
   readonly #queue = new WaiterQueue<Job<unknown>>();
+  /** Jobs handed to piscina and not settled by it. */
   #running = 0;
+  /** Of those, the ones cancelled before they started (a worker will skip them). */
+  #abandoned = 0;
+  /** Those jobs, oldest first (an intrusive list), for `shutdown({ cancelFutures: true })`. */
+  #dispatchedHead: Job<unknown> | undefined = undefined;
+  #dispatchedTail: Job<unknown> | undefined = undefined;
   #completed = 0;
   #state: 'open' | 'shutting down' | 'shut down' = 'open';
   /** Resolves once the executor is shut down: jobs done, pool destroyed, every thread exited. */
@@ -176,8 +187,9 @@ export class ThreadPoolExecutor implements JobHost {
     this.cancelGraceMs = cancelGraceMs;
     this.#idleTimeoutMs = idleTimeoutMs;
     this.#resourceLimits = resourceLimits;
-    this.#flags = new Int32Array(new SharedArrayBuffer(maxWorkers * Int32Array.BYTES_PER_ELEMENT));
-    for (let slot = maxWorkers - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
+    this.#capacity = 2 * maxWorkers;
+    this.#flags = new Int32Array(new SharedArrayBuffer(this.#capacity * Int32Array.BYTES_PER_ELEMENT));
+    for (let slot = this.#capacity - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
   }
 
   /**
@@ -395,7 +407,7 @@ export class ThreadPoolExecutor implements JobHost {
     return {
       state: this.#state,
       maxWorkers: this.maxWorkers,
-      running: this.#running,
+      running: this.#running - this.#abandoned,
       queued: this.#queue.size,
       threads: this.#threads.size,
       completed: this.#completed,
@@ -421,16 +433,21 @@ export class ThreadPoolExecutor implements JobHost {
   }
 
   #enqueue(job: Job<unknown>): void {
-    if (this.#running < this.maxWorkers && this.#queue.size === 0) this.#start(job);
+    if (this.#running < this.#capacity && this.#queue.size === 0) this.#start(job);
     else this.#queue.push(job);
   }
 
   #start(job: Job<unknown>): void {
     const slot = this.#freeSlots.pop()!;
-    Atomics.store(this.#flags, slot, 0);
+    Atomics.store(this.#flags, slot, SLOT_IDLE);
     job.message.slot = slot;
-    job.phase = RUNNING;
+    job.phase = DISPATCHED;
     this.#running++;
+    const tail = this.#dispatchedTail;
+    job.dispatchedPrev = tail;
+    if (tail !== undefined) tail.dispatchedNext = job;
+    else this.#dispatchedHead = job;
+    this.#dispatchedTail = job;
     const pool = this.#pool ?? this.#createPool();
     pool.run(job.message, { signal: job, transferList: job.transfers }).then(
       (value: unknown) => job.settle(true, value),
@@ -484,11 +501,24 @@ export class ThreadPoolExecutor implements JobHost {
   // ---- JobHost ----
 
   /** @internal */
-  jobFinished(job: Job<unknown>): void {
+  jobAbandoned(_job: Job<unknown>): void {
+    this.#abandoned++;
+  }
+
+  /** @internal */
+  jobFinished(job: Job<unknown>, abandoned: boolean): void {
+    if (abandoned) this.#abandoned--;
+    const prev = job.dispatchedPrev;
+    const next = job.dispatchedNext;
+    if (prev !== undefined) prev.dispatchedNext = next;
+    else this.#dispatchedHead = next;
+    if (next !== undefined) next.dispatchedPrev = prev;
+    else this.#dispatchedTail = prev;
+    job.dispatchedPrev = job.dispatchedNext = undefined;
     this.#freeSlots.push(job.message.slot);
     this.#running--;
     this.#completed++;
-    while (this.#running < this.maxWorkers) {
+    while (this.#running < this.#capacity) {
       const next = this.#queue.shift();
       if (next === undefined) break;
       this.#start(next);
@@ -497,9 +527,19 @@ export class ThreadPoolExecutor implements JobHost {
   }
 
   /** @internal */
-  raiseFlag(job: Job<unknown>): void {
-    Atomics.store(this.#flags, job.message.slot, 1);
-    Atomics.notify(this.#flags, job.message.slot);
+  cancelIdle(job: Job<unknown>): boolean {
+    return Atomics.compareExchange(this.#flags, job.message.slot, SLOT_IDLE, SLOT_CANCELLED) === SLOT_IDLE;
+  }
+
+  /** @internal */
+  cancelRunning(job: Job<unknown>): void {
+    Atomics.store(this.#flags, job.message.slot, SLOT_CANCELLED);
+    Atomics.notify(this.#flags, job.message.slot); // wakes the job's jobSignal() watcher
+  }
+
+  /** @internal */
+  jobStarted(job: Job<unknown>): boolean {
+    return Atomics.load(this.#flags, job.message.slot) !== SLOT_IDLE;
   }
 
   /** @internal */
@@ -533,8 +573,12 @@ export class ThreadPoolExecutor implements JobHost {
     }
     if (cancelFutures) {
       const reason = new CancelledError('The ThreadPoolExecutor was shut down before this job started');
-      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
-        if (job.phase === QUEUED) job.cancel(reason);
+      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) job.cancel(reason);
+      // Jobs next in line for a thread have not started either; the running ones finish.
+      for (let job = this.#dispatchedHead; job !== undefined; ) {
+        const next = job.dispatchedNext;
+        job.cancelIfNotStarted(reason);
+        job = next;
       }
     }
     if (this.#running === 0 && this.#queue.size === 0) this.#close();

@@ -14,7 +14,7 @@ import { workerData } from 'node:worker_threads';
 import { CANCELLED_BEFORE_START, encodeFailure } from './error-transport.js';
 import { enterJob, leaveJob } from './job-context.js';
 import type { JobMessage } from './job-message.js';
-import { FLAGS_KEY } from './job-message.js';
+import { FLAGS_KEY, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
 import { markResult } from './move.js';
 
 const flags = new Int32Array((workerData as Record<string, SharedArrayBuffer>)[FLAGS_KEY]!);
@@ -86,8 +86,9 @@ function requireTypeScript(moduleUrl: string, importError: unknown): Record<stri
 /** Runs one job. A rejection carries an encoded failure (a plain object), never a live Error. */
 export default async function runJob(message: JobMessage): Promise<unknown> {
   const slot = message.slot;
-  // Cancelled while it waited for this worker (e.g. while the worker was starting): never run it.
-  if (Atomics.load(flags, slot) !== 0) throw CANCELLED_BEFORE_START;
+  // Claim the job; if it was cancelled while it waited for this worker, never run it.
+  if (Atomics.compareExchange(flags, slot, SLOT_IDLE, SLOT_RUNNING) !== SLOT_IDLE)
+    throw CANCELLED_BEFORE_START;
   const source = message.source;
   let fn: Function;
   try {

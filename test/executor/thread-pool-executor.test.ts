@@ -36,27 +36,33 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
     const order: number[] = [];
     const rest = [1, 2, 3].map((n) => executor.run((x: number) => x, [n]).then((v) => order.push(v)));
     await until(flags, STARTED);
-    assert.deepEqual(executor.statistics().queued, 3);
+    const { running, queued } = executor.statistics();
+    assert.equal(running + queued, 4);
+    assert.equal(running, 2, 'one thread: one job running, one next in line');
     release(flags);
     await first;
     await Promise.all(rest);
     assert.deepEqual(order, [1, 2, 3]);
   });
 
-  test('a cancelled queued job never runs, and its task ends cancelled', async () => {
+  test('cancelled jobs that have not started never run (next in line, or further back in the queue)', async () => {
     await run(async () => {
       const flags = sharedFlags();
       const holder = executor.submit(job('holdUntilReleased'), flags);
-      const queued = executor.submit(job('countRun'), flags);
+      const next = executor.submit(job('countRun'), flags); // handed to the pool, next for the thread
+      const later = executor.submit(job('countRun'), flags); // in the executor's queue
       await until(flags, STARTED);
-      assert.equal(executor.statistics().queued, 1);
-      assert.equal(queued.cancel(), true);
-      await assert.rejects(async () => await queued, CancelledError);
-      assert.equal(queued.cancelled(), true);
+      assert.deepEqual([executor.statistics().running, executor.statistics().queued], [2, 1]);
+      assert.equal(later.cancel(), true);
+      assert.equal(next.cancel(), true);
+      await assert.rejects(async () => await later, CancelledError);
+      await assert.rejects(async () => await next, CancelledError);
+      assert.equal(next.cancelled(), true);
+      assert.equal(later.cancelled(), true);
       assert.equal(executor.statistics().queued, 0);
       release(flags);
       await holder;
-      await executor.run(job('whoAmI'), []); // the thread served the next job: the cancelled one was skipped
+      await executor.run(job('whoAmI'), []); // the thread served this one: the cancelled ones were skipped
       assert.equal(Atomics.load(flags, RAN), 0);
     });
   });
@@ -318,12 +324,13 @@ describe('ThreadPoolExecutor: shutdown', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
     const holder = executor.run(job('holdUntilReleased'), [flags]);
-    const queued = executor.run(job('countRun'), [flags]);
+    const next = executor.run(job('countRun'), [flags]); // next in line for the thread
+    const later = executor.run(job('countRun'), [flags]); // in the executor's queue
     await until(flags, STARTED);
     const closing = executor.shutdown();
     release(flags);
-    await Promise.all([holder, queued, closing]);
-    assert.equal(Atomics.load(flags, RAN), 1);
+    await Promise.all([holder, next, later, closing]);
+    assert.equal(Atomics.load(flags, RAN), 2);
     await closeAndCheck(executor);
   });
 
@@ -331,10 +338,12 @@ describe('ThreadPoolExecutor: shutdown', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
     const holder = executor.run(job('holdUntilReleased'), [flags]);
-    const queued = executor.run(job('countRun'), [flags]);
+    const next = executor.run(job('countRun'), [flags]); // next in line for the thread
+    const later = executor.run(job('countRun'), [flags]); // in the executor's queue
     await until(flags, STARTED);
     const closing = executor.shutdown({ cancelFutures: true });
-    await assert.rejects(async () => await queued, CancelledError);
+    await assert.rejects(next, CancelledError);
+    await assert.rejects(later, CancelledError);
     release(flags);
     assert.equal(typeof (await holder), 'number');
     await closing;
