@@ -15,6 +15,8 @@ export const EXAMPLES = [
     title: 'gather and limiting concurrency: 30 fetches, at most 5 at once (Semaphore)',
   },
   { file: 'semaphore-map.ts', title: 'The same 30 fetches with map(…, { concurrency: 5 })' },
+  { file: 'queue.ts', title: 'asyncio.Queue: a producer, three consumers, null sentinels, join()' },
+  { file: 'queue-shutdown.ts', title: 'The same with Queue.shutdown() and for await: no sentinels' },
   { file: 'wait-for.ts', title: 'Timeouts with waitFor' },
   { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
   {
