@@ -21,7 +21,19 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Task } from '../core/task.js';
 
-/** The names of the channels asyncio-ts publishes on. */
+/**
+ * The names of the channels asyncio-ts publishes on.
+ *
+ * @example
+ * ```ts
+ * import diagnosticsChannel from 'node:diagnostics_channel';
+ * import { channelNames, type TaskFinishMessage } from 'asyncio-ts';
+ * diagnosticsChannel.subscribe(channelNames.taskFinish, (message) => {
+ *   const { task, state } = message as TaskFinishMessage;
+ *   if (state === 'rejected') console.log(`task ${task.name} failed`);
+ * });
+ * ```
+ */
 export const channelNames = {
   taskCreate: 'asyncio-ts:task:create',
   taskStart: 'asyncio-ts:task:start',

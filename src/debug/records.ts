@@ -17,8 +17,6 @@ export class TaskRecord implements TaskDebugInfo {
   private wasRetrieved = false;
   /** `performance.now()` at creation. */
   readonly createdAt: number;
-  /** `performance.now()` when the body started; -1 before. */
-  startedAt = -1;
   /** The task whose code created this one; dropped when this task finishes (no chain of old tasks). */
   creator: Task<unknown> | undefined;
   readonly creatorId: number;

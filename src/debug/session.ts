@@ -169,8 +169,6 @@ function onTaskCreate(message: unknown): void {
 function onTaskStartMessage(message: unknown): void {
   const { task } = message as TaskStartMessage;
   onTaskStart(task);
-  const record = task.debugInfo as TaskRecord | undefined;
-  if (record !== undefined) record.startedAt = performance.now();
 }
 
 function onTaskFinish(message: unknown): void {

@@ -26,7 +26,7 @@ export interface TraceEvent {
   ph: string;
   /** `'task'` or `'wait'` for spans. */
   cat?: string;
-  /** Start, in microseconds (`performance.now()` × 1000). */
+  /** Start, in microseconds since the trace file was opened. */
   ts?: number;
   /** Duration in microseconds. */
   dur?: number;
@@ -44,7 +44,6 @@ export interface TaskSpanArgs {
   parent?: number;
   createdBy?: number;
   createdAt?: string;
-  startedAt?: number;
   error?: string;
 }
 
@@ -55,19 +54,20 @@ export interface WaitSpanArgs {
   detail?: string;
 }
 
-function us(ms: number): number {
-  return Math.round(ms * 1000);
-}
-
 /** Room kept free for one event's fixed parts; strings that do not fit trigger a flush of their own. */
 const EVENT_ROOM = 1024;
+/** Strings up to this length are copied byte by byte (cheaper than a call into `Buffer.write`). */
+const SHORT_STRING = 64;
 
 /**
  * Streams trace events to one file. Events are encoded piece by piece straight into the buffer (ASCII
- * constants, integers digit by digit, JSON strings), so tracing allocates almost nothing per event. @internal
+ * constants, integers digit by digit, JSON strings), so tracing allocates almost nothing per event.
+ * Timestamps are microseconds since the writer was opened. @internal
  */
 export class TraceWriter {
   readonly path: string;
+  /** `performance.now()` when the file was opened: the trace's time zero. */
+  readonly origin = performance.now();
   private fd: number | undefined;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
@@ -89,7 +89,12 @@ export class TraceWriter {
     return this.fd === undefined;
   }
 
-  /** Starts an event: the separator, then `{`; the caller writes the members and calls `raw('}')`. */
+  /** Microseconds since the trace's time zero for a `performance.now()` reading. */
+  us(ms: number): number {
+    return Math.round((ms - this.origin) * 1000);
+  }
+
+  /** Starts an event: the separator; the caller writes the object. False once the file is closed. */
   begin(): boolean {
     if (this.fd === undefined) return false;
     if (this.used + EVENT_ROOM > BUFFER_BYTES) this.flush();
@@ -102,36 +107,50 @@ export class TraceWriter {
 
   /** Appends ASCII text as is (the caller's constants: keys, punctuation). */
   raw(ascii: string): void {
-    this.used += this.buffer.write(ascii, this.used, 'latin1');
+    const buffer = this.buffer;
+    let used = this.used;
+    for (let i = 0; i < ascii.length; i++) buffer[used++] = ascii.charCodeAt(i);
+    this.used = used;
   }
 
-  /** Appends a non-negative integer (or a negative one) in decimal. */
+  /** Appends an integer in decimal. */
   int(n: number): void {
     const buffer = this.buffer;
     if (n < 0) {
       buffer[this.used++] = 0x2d; // '-'
       n = -n;
     }
-    if (n < 10) {
-      buffer[this.used++] = 0x30 + n;
+    if (n < 2147483648) {
+      let digits = 1;
+      for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+      let at = this.used + digits;
+      this.used = at;
+      for (let x = n | 0; digits > 0; digits--, x = (x / 10) | 0) buffer[--at] = 0x30 + (x % 10);
       return;
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    let at = this.used + digits;
-    this.used = at;
-    for (let x = n; at > this.used - digits; x = Math.floor(x / 10)) buffer[--at] = 0x30 + (x % 10);
+    this.raw(String(n));
   }
 
   /** Appends a JSON string literal. */
   str(text: string): void {
-    if (isPlain(text)) {
-      if (this.used + text.length + 2 > BUFFER_BYTES) this.flush();
+    const length = text.length;
+    if (length <= SHORT_STRING && this.used + length + 2 <= BUFFER_BYTES) {
       const buffer = this.buffer;
-      buffer[this.used++] = 0x22; // '"'
-      this.used += buffer.write(text, this.used, 'latin1');
-      buffer[this.used++] = 0x22;
-      return;
+      const mark = this.used;
+      let used = mark;
+      buffer[used++] = 0x22; // '"'
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
+        buffer[used++] = c;
+      }
+      if (i === length) {
+        buffer[used++] = 0x22;
+        this.used = used;
+        return;
+      }
+      this.used = mark; // needs escaping or is not ASCII: the general path
     }
     const json = JSON.stringify(text);
     if (this.used + json.length * 3 > BUFFER_BYTES) {
@@ -162,15 +181,6 @@ export class TraceWriter {
     closeSync(this.fd);
     this.fd = undefined;
   }
-}
-
-/** True for text that JSON writes as is and that is one byte per character (most task names). */
-function isPlain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
 }
 
 const sharedWriters = new Map<string, TraceWriter>();
@@ -218,16 +228,22 @@ export class RunTrace {
   ): void {
     const w = this.writer;
     const id = task.id;
-    const name = task.name;
-    this.metadata(id, 'thread_name', 'name', name);
+    // `task.name` would build `Task-<id>` for an unnamed task: write that without making the string.
+    const given = (task as unknown as { givenName: string | undefined }).givenName;
     if (!w.begin()) return;
-    const start = us(record.createdAt);
+    w.raw('{"name":"thread_name","ph":"M"');
+    this.pidTid(id);
+    w.raw(',"args":{"name":');
+    this.name(given, id);
+    w.raw('}}');
+    w.begin();
+    const start = w.us(record.createdAt);
     w.raw('{"name":');
-    w.str(name);
+    this.name(given, id);
     w.raw(',"cat":"task","ph":"X","ts":');
     w.int(start);
     w.raw(',"dur":');
-    w.int(us(end) - start);
+    w.int(w.us(end) - start);
     this.pidTid(id);
     w.raw(',"args":{"id":');
     w.int(id);
@@ -242,10 +258,6 @@ export class RunTrace {
       w.raw(',"createdBy":');
       w.int(record.creatorId);
     }
-    if (record.startedAt >= 0) {
-      w.raw(',"startedAt":');
-      w.int(us(record.startedAt));
-    }
     const site = record.site;
     if (site !== undefined) {
       w.raw(',"createdAt":');
@@ -256,6 +268,17 @@ export class RunTrace {
       w.str(summarize(error));
     }
     w.raw('}}');
+  }
+
+  private name(given: string | undefined, id: number): void {
+    const w = this.writer;
+    if (given !== undefined) {
+      w.str(given);
+    } else {
+      w.raw('"Task-');
+      w.int(id);
+      w.raw('"');
+    }
   }
 
   /** Writes one wait span, on the task's row or, for a concurrent wait, on an extra row. */
@@ -274,13 +297,13 @@ export class RunTrace {
     if (!w.begin()) return;
     const waiter: Waiter<unknown> = wait.waiter;
     const label = waiter.label;
-    const start = us(wait.since);
+    const start = w.us(wait.since);
     w.raw('{"name":');
     w.str(label);
     w.raw(',"cat":"wait","ph":"X","ts":');
     w.int(start);
     w.raw(',"dur":');
-    w.int(us(end) - start);
+    w.int(w.us(end) - start);
     this.pidTid(tid);
     w.raw(',"args":{"task":');
     w.int(task.id);

@@ -142,6 +142,22 @@ test('a trace file is JSON with one complete span per task and waits nested in t
   await assertNoTimers();
 });
 
+test('names that need escaping, and long ones, survive the trip', async () => {
+  const path = join(dir, 'names.json');
+  const names = ['he said "hi"', 'back\\slash', 'tab\tnew\nline', 'ünïcødé ∥ 🚀', 'x'.repeat(5000)];
+  await run(
+    async () => {
+      for (const name of names) await createTask(async () => {}, { name });
+    },
+    { trace: path },
+  );
+  const tasks = spans(readTraceFile(path), 'task');
+  assert.deepEqual(
+    tasks.map((t) => t.name).filter((n) => n !== 'main'),
+    names,
+  );
+});
+
 test('parseTrace reads a trace cut short and the object form; readTraceFile reads a file', () => {
   const path = join(dir, 'program.json');
   const whole = readFileSync(path, 'utf8');
