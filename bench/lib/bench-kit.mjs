@@ -40,7 +40,8 @@ export function round4(value) {
  * `warmup` discarded runs, then `iterations` timed runs; the median is the result. Keeps a slow
  * implementation bounded: warming up stops once it took `budgetMs / 2`, timing stops once the timed runs
  * took `budgetMs / 2` (at least one timed run), and an implementation whose first run alone exceeds
- * `budgetMs` is measured by that run only (after so much work the JIT is warm anyway). With `gcBefore`
+ * `budgetMs` is measured by that run only (after so much work the JIT is warm anyway). `cpuMs` is the median
+ * process CPU time of the timed runs. With `gcBefore`
  * (needs `--expose-gc`) a full collection runs before each run, outside the timing.
  */
 export async function measure(
@@ -49,12 +50,16 @@ export async function measure(
 ) {
   if (gcBefore && typeof globalThis.gc !== 'function') throw new Error('gcBefore needs --expose-gc');
   const collect = gcBefore ? globalThis.gc : undefined;
+  const cpu = [];
   const timeOne = async () => {
     // With gcBefore, every run starts from a collected heap: the previous run's garbage is not billed to it.
     collect?.();
+    const c0 = cpuMs();
     const t0 = performance.now();
     const inner = await iteration();
-    return typeof inner === 'number' ? inner : performance.now() - t0;
+    const wall = typeof inner === 'number' ? inner : performance.now() - t0;
+    cpu.push(cpuMs() - c0);
+    return wall;
   };
   const samples = [];
   let warmed = 0;
@@ -70,6 +75,7 @@ export async function measure(
     warmed++;
     spent += t;
   }
+  const warmCpu = cpu.length - samples.length;
   if (!firstRunOnly) {
     let timed = 0;
     for (let i = 0; i < iterations && (i === 0 || timed < budgetMs / 2); i++) {
@@ -78,14 +84,25 @@ export async function measure(
       timed += t;
     }
   }
+  const timedCpu = firstRunOnly ? cpu : cpu.slice(warmCpu);
   return {
     median: median(samples),
+    cpuMs: round4(median(timedCpu)),
     min: Math.min(...samples),
     max: Math.max(...samples),
     samples: samples.map(round4),
     warmup: warmed,
     firstRunOnly,
   };
+}
+
+/**
+ * CPU time of the whole process so far (all threads: the garbage collector's helpers count), in ms. Less
+ * sensitive than wall time to other processes competing for the cores, so scripts report it beside the value.
+ */
+export function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Resolves after `count` turns of the event loop. */
