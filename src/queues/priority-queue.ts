@@ -26,7 +26,12 @@ import { Queue } from './queue.js';
  * queue.putNowait([1, 'fix outage']);
  * queue.putNowait([2, 'reply to mail']);
  * queue.getNowait(); // [1, 'fix outage']
- * queue.getNowait(); // [2, 'write report']  (ties: first in, first out)
+ * queue.getNowait(); // [2, 'reply to mail']: arrays compare element by element
+ *
+ * const fifoTies = new PriorityQueue<[number, { job: string }]>();
+ * fifoTies.putNowait([1, { job: 'first' }]);
+ * fifoTies.putNowait([1, { job: 'second' }]); // objects do not order: equal priorities stay FIFO
+ * fifoTies.getNowait(); // [1, { job: 'first' }]
  *
  * const byDeadline = new PriorityQueue<{ deadline: number }>(0, (a, b) => a.deadline - b.deadline);
  * ```
