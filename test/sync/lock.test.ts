@@ -412,3 +412,38 @@ test('the task tree label of a waiting acquire is Lock.acquire', async () => {
     lock.release();
   });
 });
+
+test('runExclusive waiter cancelled in the turn of the release: fn never runs, the lock goes on', async () => {
+  await run(async () => {
+    const lock = new Lock();
+    const held = await lock.acquire();
+    const ran: string[] = [];
+    const tb = createTask(() => lock.runExclusive(() => ran.push('b')));
+    const tc = createTask(() => lock.runExclusive(() => ran.push('c')));
+    await checkpoint();
+    held.release(); // the lock goes to b ...
+    tb.cancel(); // ... which is cancelled before it resumes
+    await assert.rejects(Promise.resolve(tb), CancelledError);
+    await tc;
+    assert.deepEqual(ran, ['c']);
+    assert.equal(lock.locked(), false);
+  });
+});
+
+test('runExclusive waiter whose signal aborts in the turn of the release: fn never runs', async () => {
+  const lock = new Lock();
+  const held = await lock.acquire();
+  const controller = new AbortController();
+  let ran = false;
+  const b = lock.runExclusive(
+    () => {
+      ran = true;
+    },
+    { signal: controller.signal },
+  );
+  held.release();
+  controller.abort(new Error('too late'));
+  await assert.rejects(b, /too late/);
+  assert.equal(ran, false);
+  assert.equal(lock.locked(), false);
+});

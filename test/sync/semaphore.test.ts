@@ -137,31 +137,42 @@ test('test_acquire_hang: cancel t1 then release: t2 gets the permit', async () =
   });
 });
 
-test('test_acquire_no_hang: a waiter cancelled after the holder released does not keep the permit', async () => {
-  // c1 holds the semaphore, yields, releases and then cancels c2, which was granted the permit but has not
-  // resumed yet. c2 must end cancelled without running its body, and the permit must be free again.
-  await run(async () => {
-    const sem = new Semaphore(1);
-    let c2Ran = false;
-    const t2Holder: { task?: ReturnType<typeof createTask<void>> } = {};
-    const t1 = createTask(async () => {
-      await sem.runExclusive(() => checkpoint());
-      t2Holder.task?.cancel();
+for (const c2Mode of ['runExclusive', 'acquire + using'] as const) {
+  test(`test_acquire_no_hang (${c2Mode}): a waiter cancelled in the turn of the release never runs its body`, async () => {
+    // c1 holds the semaphore, yields, leaves its \`using\` block (the release) and cancels c2 in the same
+    // synchronous turn, as asyncio's \`async with\` exit does. c2 was granted the permit but has not resumed:
+    // it must end cancelled without running its body, and the permit must be free again.
+    await run(async () => {
+      const sem = new Semaphore(1);
+      let c2Ran = false;
+      const t2Holder: { task?: ReturnType<typeof createTask<void>> } = {};
+      const t1 = createTask(async () => {
+        {
+          using _ = await sem.acquire();
+          await checkpoint();
+        }
+        t2Holder.task?.cancel();
+      });
+      t2Holder.task = createTask(async () => {
+        if (c2Mode === 'runExclusive') {
+          await sem.runExclusive(() => {
+            c2Ran = true;
+          });
+        } else {
+          using _ = await sem.acquire();
+          c2Ran = true;
+        }
+      });
+      const [r1, r2] = await gather(t1, t2Holder.task, { returnExceptions: true });
+      assert.equal(r1, undefined);
+      assert.ok(r2 instanceof CancelledError);
+      assert.equal(c2Ran, false);
+      assert.equal(sem.value, 1);
+      (await waitFor(sem.acquire(), 1000)).release();
     });
-    t2Holder.task = createTask(() =>
-      sem.runExclusive(() => {
-        c2Ran = true;
-      }),
-    );
-    const [r1, r2] = await gather(t1, t2Holder.task, { returnExceptions: true });
-    assert.equal(r1, undefined);
-    assert.ok(r2 instanceof CancelledError);
-    assert.equal(c2Ran, false);
-    assert.equal(sem.value, 1);
-    (await waitFor(sem.acquire(), 1000)).release();
+    await assertNoTimers();
   });
-  await assertNoTimers();
-});
+}
 
 test('test_release_no_waiters', async () => {
   const sem = new Semaphore();
