@@ -44,6 +44,12 @@ function count(report: RunReport, pattern: RegExp): number {
 
 const s = formatSeconds;
 
+/** A duration a program printed itself at the end of a line (`… 1.04s`), in ms. */
+function printedMs(text: string): number | undefined {
+  const seconds = /(\d+(?:\.\d+)?)\s?s\s*$/.exec(text)?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
 /** The seed document's programs, in its order. */
 export const SEED_PROGRAMS: readonly SeedProgram[] = [
   {
@@ -64,9 +70,8 @@ export const SEED_PROGRAMS: readonly SeedProgram[] = [
     claim: '≈ 5 s vs ≈ 1 s',
     judge(report) {
       const times = report.lines
-        .map((line) => /(\d+(?:\.\d+)?)\s?s\s*$/.exec(line.text)?.[1])
-        .filter((t): t is string => t !== undefined)
-        .map((t) => Number(t) * 1000);
+        .map((line) => printedMs(line.text))
+        .filter((t): t is number => t !== undefined);
       const [sync, async] = times;
       if (sync === undefined || async === undefined) return { measured: 'no timings printed', holds: false };
       return { measured: `${s(sync)} vs ${s(async)}`, holds: about(sync, 5000) && about(async, 1000) };
@@ -141,9 +146,12 @@ export const SEED_PROGRAMS: readonly SeedProgram[] = [
     claim: '/delay/1, /delay/2 and /delay/3 fetched at once: three 200s in ≈ 3 s, not 6 s',
     judge(report) {
       const ok = count(report, /\b200\b/);
+      // The twin's own timing if it prints one (it also starts the local server), else the whole run.
+      const printed = report.lines.map((line) => printedMs(line.text)).filter((t) => t !== undefined);
+      const ms = printed.at(-1) ?? report.elapsedMs;
       return {
-        measured: `${ok}× status 200 in ${s(report.elapsedMs)}`,
-        holds: ok >= 3 && about(report.elapsedMs, 3000, 0.2),
+        measured: `${ok}× status 200 in ${s(ms)}`,
+        holds: ok >= 3 && about(ms, 3000, 0.2),
       };
     },
   },
@@ -152,10 +160,13 @@ export const SEED_PROGRAMS: readonly SeedProgram[] = [
     twins: ['run-in-executor', 'to-thread', 'executor'],
     claim: 'two blocking 1 s calls on worker threads: [9, 16] in ≈ 1 s, not 2 s',
     judge(report) {
-      const line = find(report, /9.*16/);
+      const line = find(report, /\b9\b.*\b16\b/);
+      // The twin times the two jobs itself (after starting the threads, which Python does not need to):
+      // prefer its figure, else the time the line appeared.
+      const ms = line === undefined ? undefined : (printedMs(line.text) ?? line.t);
       return {
-        measured: `${line === undefined ? 'no [9, 16]' : line.text.trim()} in ${s(report.elapsedMs)}`,
-        holds: line !== undefined && about(report.elapsedMs, 1000, 0.4),
+        measured: line === undefined ? 'no [9, 16] printed' : `[9, 16] after ${s(ms!)}`,
+        holds: line !== undefined && about(ms, 1000, 0.4),
       };
     },
   },
