@@ -54,6 +54,8 @@ export interface JobHost {
   killJob(job: Job<unknown>): void;
   /** The error to reject with for a failure piscina reported. */
   translateFailure(job: Job<unknown>, failure: unknown): unknown;
+  /** The job's thread was terminated at the end of the grace period. */
+  threadKilled(job: Job<unknown>): void;
 }
 
 export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
@@ -129,6 +131,7 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
     this.phase = DONE;
     if (this.heapIndex >= 0) this.clock!.unschedule(this);
     this.host.jobFinished(this as Job<unknown>, phase === ABANDONED);
+    if (phase === KILLED) this.host.threadKilled(this as Job<unknown>);
     if (phase === ABANDONED) return; // rejected when it was cancelled
     if (this.stopReason !== undefined) this.fail(this.stopReason);
     else if (ok) this.resolve(value as R);
@@ -165,7 +168,7 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
     }
   }
 
-  /** Cancels the job only if no worker has started it (`shutdown({ cancelFutures: true })`). */
+  /** Rejects the job with `reason` only if no worker has started it (`shutdown({ cancelFutures })`, a pool that cannot start threads). */
   cancelIfNotStarted(reason: unknown): void {
     if (!this.pending) return;
     if (this.phase === QUEUED) this.cancel(reason);

@@ -26,7 +26,7 @@ import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
 import { DISPATCHED, Job, type JobHost } from './job.js';
-import { FLAGS_KEY, SLOT_CANCELLED, SLOT_IDLE } from './job-message.js';
+import { FLAGS_KEY, type JobMessage, SLOT_CANCELLED, SLOT_IDLE } from './job-message.js';
 import { takeTransfers } from './move.js';
 import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
 
@@ -119,6 +119,16 @@ function workerEntry(): string {
 }
 
 function noop(): void {}
+
+/** A job that does nothing (slot -1): see ThreadPoolExecutor#replaceLostThread. */
+const NO_OP_JOB: JobMessage = {
+  source: undefined,
+  sourceUrl: undefined,
+  moduleUrl: undefined,
+  exportName: undefined,
+  args: [],
+  slot: -1,
+};
 
 /**
  * A pool of worker threads that runs functions off the event loop: `concurrent.futures.ThreadPoolExecutor`
@@ -448,11 +458,32 @@ export class ThreadPoolExecutor implements JobHost {
     if (tail !== undefined) tail.dispatchedNext = job;
     else this.#dispatchedHead = job;
     this.#dispatchedTail = job;
-    const pool = this.#pool ?? this.#createPool();
-    pool.run(job.message, { signal: job, transferList: job.transfers }).then(
+    let dispatched: Promise<unknown>;
+    try {
+      const pool = this.#pool ?? this.#createPool();
+      dispatched = pool.run(job.message, { signal: job, transferList: job.transfers });
+    } catch (err) {
+      // E.g. a Worker that cannot be constructed (bad resourceLimits): fail this job, keep the pump going.
+      dispatched = Promise.reject(
+        new WorkerCrashedError(`Could not start a worker thread: ${String(err)}`, { cause: err }),
+      );
+    }
+    dispatched.then(
       (value: unknown) => job.settle(true, value),
       (failure: unknown) => job.settle(false, failure),
     );
+  }
+
+  /**
+   * A thread died under a job (crash or termination). piscina replaces dead threads only up to minThreads (0
+   * here) and starts one otherwise only when run() is called: a job next in line would wait forever if the
+   * queue behind it is empty. A no-op job makes piscina start a thread, which then takes the waiting jobs
+   * first (they are ahead of the no-op in piscina's queue).
+   */
+  #replaceLostThread(): void {
+    const pool = this.#pool;
+    if (pool === undefined || this.#running === 0) return;
+    pool.run(NO_OP_JOB).then(noop, noop);
   }
 
   #createPool(): Piscina {
@@ -469,6 +500,10 @@ export class ThreadPoolExecutor implements JobHost {
     // Without a listener, an error of a worker that runs no job (e.g. thrown by a timer a finished job left
     // behind) would be thrown by the EventEmitter and crash the process.
     pool.on('error', (err: unknown) => {
+      // A thread failed while it ran no job: it could not start (its entry script failed to load), or a job
+      // that ended left something behind that threw. With no thread ready to serve them, the jobs handed
+      // to the pool would wait forever: they fail instead.
+      if (this.#threads.size === 0) this.#failWaitingJobs(err);
       process.emitWarning(`A worker thread of a ThreadPoolExecutor failed outside any job: ${String(err)}`, {
         type: 'AsyncioWarning',
         code: 'ASYNCIO_TS_WORKER_ERROR',
@@ -478,6 +513,16 @@ export class ThreadPoolExecutor implements JobHost {
     pool.on('workerCreate', () => this.#trackThreads(pool));
     this.#pool = pool;
     return pool;
+  }
+
+  /** Fails the jobs handed to the pool that no thread has started (their slots stay reserved until piscina lets go). */
+  #failWaitingJobs(cause: unknown): void {
+    const error = new WorkerCrashedError(`Could not start a worker thread: ${String(cause)}`, { cause });
+    for (let job = this.#dispatchedHead; job !== undefined; ) {
+      const next = job.dispatchedNext;
+      job.cancelIfNotStarted(error);
+      job = next;
+    }
   }
 
   /** Registers threads piscina started (rare: once per thread), to wait for their exit at shutdown. */
@@ -503,6 +548,7 @@ export class ThreadPoolExecutor implements JobHost {
   /** @internal */
   jobAbandoned(_job: Job<unknown>): void {
     this.#abandoned++;
+    if (this.#state === 'shutting down') this.#closeIfIdle();
   }
 
   /** @internal */
@@ -523,7 +569,7 @@ export class ThreadPoolExecutor implements JobHost {
       if (next === undefined) break;
       this.#start(next);
     }
-    if (this.#running === 0 && this.#state === 'shutting down') this.#close();
+    if (this.#state === 'shutting down') this.#closeIfIdle();
   }
 
   /** @internal */
@@ -559,7 +605,14 @@ export class ThreadPoolExecutor implements JobHost {
     }
     // An argument that structured clone refuses (a function, a class instance with private state…).
     if (failure instanceof Error && failure.name === 'DataCloneError') return failure;
+    if (failure instanceof WorkerCrashedError) return failure;
+    this.#replaceLostThread();
     return crashError(job, failure);
+  }
+
+  /** @internal */
+  threadKilled(_job: Job<unknown>): void {
+    this.#replaceLostThread();
   }
 
   // ---- shutdown ----
@@ -581,8 +634,16 @@ export class ThreadPoolExecutor implements JobHost {
         job = next;
       }
     }
-    if (this.#running === 0 && this.#queue.size === 0) this.#close();
+    this.#closeIfIdle();
     return this.#closed;
+  }
+
+  /**
+   * Closes once no job can still run: the queue is empty and every job piscina holds was abandoned (cancelled
+   * before it started: destroying the pool settles it without running anything).
+   */
+  #closeIfIdle(): void {
+    if (this.#queue.size === 0 && this.#running === this.#abandoned) this.#close();
   }
 
   #close(): void {

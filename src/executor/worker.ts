@@ -86,6 +86,7 @@ function requireTypeScript(moduleUrl: string, importError: unknown): Record<stri
 /** Runs one job. A rejection carries an encoded failure (a plain object), never a live Error. */
 export default async function runJob(message: JobMessage): Promise<unknown> {
   const slot = message.slot;
+  if (slot < 0) return undefined; // the executor's no-op, sent to make piscina start a thread
   // Claim the job; if it was cancelled while it waited for this worker, never run it.
   if (Atomics.compareExchange(flags, slot, SLOT_IDLE, SLOT_RUNNING) !== SLOT_IDLE)
     throw CANCELLED_BEFORE_START;

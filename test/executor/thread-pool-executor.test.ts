@@ -89,12 +89,13 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
       const before = await executor.run(job('whoAmI'), []);
       const spinning = executor.submit(job('spinForever'), flags);
       await until(flags, STARTED);
+      const waiting = executor.run(job('whoAmI'), []); // next in line for the spinning thread
       spinning.cancel();
       await assert.rejects(async () => await spinning, CancelledError);
       assert.equal(spinning.cancelled(), true);
+      const after = await waiting;
+      assert.notEqual(after, before, 'the spinning thread was replaced, and the waiting job served');
       assert.equal(executor.statistics().running, 0);
-      const after = await executor.run(job('whoAmI'), []);
-      assert.notEqual(after, before, 'the spinning thread was replaced');
     });
   });
 
@@ -218,6 +219,34 @@ describe('ThreadPoolExecutor: failures', () => {
       (err) => (err as Error).name === 'DataCloneError',
     );
     assert.equal(await executor.run((x: number) => x, [7]), 7);
+  });
+
+  test('a job next in line when its thread dies is still served', async () => {
+    const flags = sharedFlags();
+    const dying = executor.run(job('exitWhenReleased'), [flags, 4]);
+    await until(flags, STARTED);
+    const next = executor.run((x: number) => x * 2, [21]); // waits in the pool, not in the executor's queue
+    assert.deepEqual([executor.statistics().running, executor.statistics().queued], [2, 0]);
+    release(flags);
+    await assert.rejects(dying, WorkerCrashedError);
+    assert.equal(await next, 42, 'a new thread took the waiting job');
+  });
+
+  test('an executor whose threads cannot start fails its jobs instead of hanging', async () => {
+    // A heap this small cannot even load the worker's entry script: every thread dies while starting.
+    const starved = new ThreadPoolExecutor({
+      maxWorkers: 1,
+      resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+    });
+    const error = await starved
+      .run((x: number) => x, [1])
+      .then(
+        () => assert.fail('should have thrown'),
+        (err: unknown) => err as WorkerCrashedError,
+      );
+    assert.ok(error instanceof WorkerCrashedError);
+    assert.match(error.message, /^Could not start a worker thread/);
+    await closeAndCheck(starved, 'may run');
   });
 
   test('running out of memory under resourceLimits rejects the job; the pool stays usable', async () => {
