@@ -8,6 +8,7 @@ import {
   Future,
   gather,
   now,
+  RateLimiter,
   run,
   sleep,
   TimeoutError,
@@ -34,12 +35,15 @@ function prng(seed: number): () => number {
 
 /**
  * An hour of work on virtual time: 6 workers call a flaky "service" (a sleep of random length) under a
- * 20 s timeout each, retrying with exponential backoff (1 s, 2 s, 4 s… capped at 60 s), while a heartbeat
- * ticks every 5 minutes and a watchdog gives the whole batch one hour with `timeout`.
+ * 20 s timeout each, retrying with exponential backoff (1 s, 2 s, 4 s… capped at 60 s), all through one
+ * rate limiter (10 calls a minute), while a heartbeat ticks every 5 minutes and a watchdog gives the whole
+ * batch one hour with `timeout`.
  */
-async function hourOfWork(): Promise<{ events: string[]; endedAt: number }> {
+async function hourOfWork(): Promise<{ events: string[]; endedAt: number; callTimes: number[] }> {
   const events: string[] = [];
+  const callTimes: number[] = [];
   const random = prng(42);
+  const limiter = new RateLimiter(10, 60_000);
   const log = (what: string): void => {
     events.push(`${now().toFixed(0).padStart(8)} ${what}`);
   };
@@ -60,6 +64,8 @@ async function hourOfWork(): Promise<{ events: string[]; endedAt: number }> {
                 for (let job = 0; ; job++) {
                   for (let attempt = 1; ; attempt++) {
                     const callMs = Math.round(random() * 40_000); // half of the calls exceed the timeout
+                    await limiter.acquire();
+                    callTimes.push(now());
                     try {
                       await waitFor(() => sleep(callMs), 20_000);
                       log(`w${w} job ${job} ok after ${attempt} attempt(s)`);
@@ -85,7 +91,7 @@ async function hourOfWork(): Promise<{ events: string[]; endedAt: number }> {
     },
     { clock },
   );
-  return { events, endedAt };
+  return { events, endedAt, callTimes };
 }
 
 test('an hour of timeouts and retries with backoff runs in well under a second, the same way twice', async () => {
@@ -97,7 +103,7 @@ test('an hour of timeouts and retries with backoff runs in well under a second, 
   const elapsed = performance.now() - started;
   const second = await hourOfWork();
   assert.equal(first.endedAt, HOUR);
-  assert.ok(first.events.length > 500, `only ${first.events.length} events`);
+  assert.ok(first.events.length > 100, `only ${first.events.length} events`);
   assert.ok(first.events.some((e) => e.includes('timed out; retry in 4000 ms')));
   // At 5, 10, … 60 min: the last one is due with the hour's deadline, scheduled after it, so it fires after.
   assert.equal(first.events.filter((e) => e.endsWith('heartbeat')).length, 12);
@@ -106,6 +112,13 @@ test('an hour of timeouts and retries with backoff runs in well under a second, 
     `${String(HOUR).padStart(8)} the hour is over`,
   ]);
   assert.deepEqual(second.events, first.events);
+  // The rate limit held: a bucket of 10 refilled at one call per 6 s lets 20 calls through no faster
+  // than in 60 s.
+  const calls = first.callTimes;
+  assert.ok(calls.length > 500 / 6, `only ${calls.length} calls`);
+  for (let i = 0; i + 20 < calls.length; i++) {
+    assert.ok(calls[i + 20]! - calls[i]! >= 60_000 - 1e-6, `calls ${i}..${i + 20} within a minute`);
+  }
   // On the system clock this scenario takes an hour. The issue's bound, under a second, is checked on the
   // CPU time the process spent (≈ 0.1 s here), which other processes on a shared machine do not stretch;
   // the wall time gets a wider bound (10 s) because a loaded 2-core CI box can stall any process.
