@@ -310,10 +310,14 @@ export class RunTrace {
     w.raw(',"outcome":"');
     w.raw(outcome);
     w.raw('"');
-    const detail = waiter.describe();
-    if (detail !== label) {
-      w.raw(',"detail":');
-      w.str(detail);
+    // A timed wait's detail is its deadline on the run's clock ("sleep until 7168 ms"), which the span's own
+    // length says better: describe only the others (an awaited task's name, a request's URL).
+    if (typeof (waiter as unknown as { deadline?: unknown }).deadline !== 'number') {
+      const detail = waiter.describe();
+      if (detail !== label) {
+        w.raw(',"detail":');
+        w.str(detail);
+      }
     }
     w.raw('}}');
   }
