@@ -4,6 +4,13 @@
  */
 
 export {
+  type AssertNoLeaksOptions,
+  activeResources,
+  assertNoLeaks,
+  LeakError,
+  type ResourceCounts,
+} from './leaks.js';
+export {
   startTestServer,
   type TestServer,
   type TestServerOptions,

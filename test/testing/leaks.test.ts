@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { run, sleep, TimeoutError, timeout } from 'asyncio-ts';
+import { activeResources, assertNoLeaks, LeakError } from 'asyncio-ts/testing';
+
+test('assertNoLeaks passes after a run that cleaned up, and names what is left otherwise', async () => {
+  const before = activeResources();
+  await assert.rejects(
+    run(() => timeout(10, () => sleep(60_000))),
+    TimeoutError,
+  );
+  await assertNoLeaks(before);
+  await assertNoLeaks();
+
+  const timer = setTimeout(() => {}, 60_000);
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const error = await assertNoLeaks().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(error instanceof LeakError);
+    assert.equal(error.code, 'ERR_RESOURCE_LEAK');
+    assert.deepEqual(error.leaks, { Timeout: 1, TCPServerWrap: 1 });
+    assert.match(error.message, /1 Timeout, 1 TCPServerWrap/);
+    await assertNoLeaks(undefined, { ignore: ['Timeout', 'TCPServerWrap'] });
+    // Against a baseline taken while they were open, they are not leaks.
+    await assertNoLeaks(activeResources());
+  } finally {
+    clearTimeout(timer);
+    server.close();
+  }
+  await assertNoLeaks(before);
+});
+
+test('assertNoLeaks: bad arguments', async () => {
+  await assert.rejects(assertNoLeaks('x' as unknown as Record<string, number>), /assertNoLeaks: baseline/);
+  await assert.rejects(assertNoLeaks(undefined, { turns: -1 }), /options\.turns/);
+  await assert.rejects(assertNoLeaks(undefined, 3 as unknown as object), TypeError);
+});
