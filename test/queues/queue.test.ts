@@ -270,6 +270,31 @@ describe('Queue.get', () => {
     });
   });
 
+  test('an item reserved for a woken getter does not count against maxsize; given back, it may exceed it briefly', async () => {
+    await run(async () => {
+      const q = new Queue<string>(1);
+      const getter = createTask(() => q.get());
+      await checkpoint();
+      // One turn: 'a' is reserved for the getter, so 'b' fits; then the getter is cancelled before it resumes.
+      q.putNowait('a');
+      assert.equal(q.qsize(), 0);
+      q.putNowait('b');
+      assert.equal(q.full(), true);
+      getter.cancel();
+      await assert.rejects(async () => getter, isCancelled);
+      assert.equal(q.qsize(), 2); // 'a' is back at the head: nothing was dropped to honour the bound
+      const putter = createTask(() => q.put('c'));
+      await checkpoint();
+      assert.equal(putter.done(), false); // waits until the queue is below maxsize again
+      assert.equal(q.getNowait(), 'a');
+      await checkpoint();
+      assert.equal(putter.done(), false);
+      assert.equal(q.getNowait(), 'b');
+      await putter;
+      assert.equal(q.getNowait(), 'c');
+    });
+  });
+
   test('a getter whose signal aborts after its item was reserved hands it on', async () => {
     await run(async () => {
       const q = new Queue<string>();

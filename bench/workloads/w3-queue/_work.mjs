@@ -18,5 +18,22 @@ export function verify(counts, sums) {
   return count === N && sum === EXPECTED_SUM;
 }
 
+/** Runs `fn` and returns its wall time and the process's CPU time (user + system) in milliseconds. */
+export async function timed(fn) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** The median of the CPU times of the timed runs (the last `timedRuns` of `cpuSamples`, after the warm-ups). */
+export function medianCpu(cpuSamples, timedRuns) {
+  const timed = cpuSamples.slice(-timedRuns).sort((a, b) => a - b);
+  const mid = timed.length >> 1;
+  return timed.length % 2 === 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2;
+}
+
 /** Warm-up discarded, then the median of the timed runs. */
 export const MEASURE = { warmup: 2, iterations: 5, budgetMs: 20_000 };

@@ -2,7 +2,7 @@
 // and join(), sentinels to stop: the seed's program as a user writes it.
 import { createTask, Queue, run } from 'asyncio-ts';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { CONSUMERS, MAXSIZE, MEASURE, N, SENTINEL, verify } from './_work.mjs';
+import { CONSUMERS, MAXSIZE, MEASURE, medianCpu, N, SENTINEL, timed, verify } from './_work.mjs';
 
 async function once() {
   const q = new Queue(MAXSIZE);
@@ -20,26 +20,33 @@ async function once() {
   const producer = async () => {
     for (let i = 0; i < N; i++) await q.put(i);
   };
-  const t0 = performance.now();
-  const consumers = [];
-  for (let c = 0; c < CONSUMERS; c++) consumers.push(createTask(() => consumer(c)));
-  await createTask(producer);
-  await q.join();
-  for (let c = 0; c < CONSUMERS; c++) await q.put(SENTINEL);
-  for (const task of consumers) await task;
-  return { ms: performance.now() - t0, ok: verify(counts, sums), counts };
+  const { wallMs, cpuMs } = await timed(async () => {
+    const consumers = [];
+    for (let c = 0; c < CONSUMERS; c++) consumers.push(createTask(() => consumer(c)));
+    await createTask(producer);
+    await q.join();
+    for (let c = 0; c < CONSUMERS; c++) await q.put(SENTINEL);
+    for (const task of consumers) await task;
+  });
+  return { wallMs, cpuMs, ok: verify(counts, sums), counts };
 }
 
 await main(() =>
   run(async () => {
     let ok = true;
     let spread;
+    const cpu = [];
     const m = await measure(async () => {
       const r = await once();
       ok &&= r.ok;
       spread = r.counts;
-      return r.ms;
+      cpu.push(r.cpuMs);
+      return r.wallMs;
     }, MEASURE);
-    return { value: m.median, ok, info: { ...m, perConsumer: spread } };
+    return {
+      value: m.median,
+      ok,
+      info: { ...m, cpuMs: medianCpu(cpu, m.samples.length), perConsumer: spread },
+    };
   }),
 );

@@ -2,7 +2,7 @@
 // taskDone/join: a counter and a Deferred stand in for them (completed when every item was processed).
 import { Deferred, Effect, Fiber, Queue } from 'effect';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { CONSUMERS, MAXSIZE, MEASURE, N, SENTINEL, verify } from './_work.mjs';
+import { CONSUMERS, MAXSIZE, MEASURE, medianCpu, N, SENTINEL, timed, verify } from './_work.mjs';
 
 function program(counts, sums) {
   return Effect.gen(function* () {
@@ -36,15 +36,19 @@ function program(counts, sums) {
 await main(async () => {
   let ok = true;
   let spread;
+  const cpu = [];
   const m = await measure(async () => {
     const counts = new Array(CONSUMERS).fill(0);
     const sums = new Array(CONSUMERS).fill(0);
-    const t0 = performance.now();
-    await Effect.runPromise(program(counts, sums));
-    const ms = performance.now() - t0;
+    const { wallMs, cpuMs } = await timed(() => Effect.runPromise(program(counts, sums)));
     ok &&= verify(counts, sums);
     spread = counts;
-    return ms;
+    cpu.push(cpuMs);
+    return wallMs;
   }, MEASURE);
-  return { value: m.median, ok, info: { ...m, perConsumer: spread } };
+  return {
+    value: m.median,
+    ok,
+    info: { ...m, cpuMs: medianCpu(cpu, m.samples.length), perConsumer: spread },
+  };
 });

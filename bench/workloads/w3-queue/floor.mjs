@@ -1,7 +1,7 @@
-// Floor: a hand-written bounded queue (ring buffer, FIFO arrays of waiting resolvers, a counter for join) and
-// plain async functions, no cancellation: the least machinery the program needs.
+// Floor: a hand-written bounded queue (a ring buffer of items, arrays of waiting resolvers used with push/shift,
+// a counter for join) and plain async functions, no cancellation: the least machinery the program needs.
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { CONSUMERS, MAXSIZE, MEASURE, N, SENTINEL, verify } from './_work.mjs';
+import { CONSUMERS, MAXSIZE, MEASURE, medianCpu, N, SENTINEL, timed, verify } from './_work.mjs';
 
 const RESOLVED = Promise.resolve();
 
@@ -10,26 +10,21 @@ class BoundedQueue {
     this.maxsize = maxsize;
     let capacity = 16;
     while (capacity < maxsize) capacity *= 2;
-    this.items = new Array(capacity).fill(undefined);
+    this.items = new Array(capacity).fill(undefined); // ring buffer
     this.mask = capacity - 1;
     this.head = 0;
     this.size = 0;
-    this.getters = []; // resolve functions, FIFO from getHead
-    this.getHead = 0;
-    this.putters = []; // resolve functions
-    this.putItems = [];
-    this.putHead = 0;
+    this.getters = []; // resolve functions of waiting get() calls, oldest first
+    this.putters = []; // resolve functions of waiting put() calls, oldest first
+    this.putItems = []; // their items
     this.unfinished = 0;
     this.joiners = [];
   }
 
   put(item) {
     this.unfinished++;
-    if (this.getHead < this.getters.length) {
-      const resolve = this.getters[this.getHead];
-      this.getters[this.getHead++] = undefined;
-      if (this.getHead === this.getters.length) this.getters.length = this.getHead = 0;
-      resolve(item);
+    if (this.getters.length !== 0) {
+      this.getters.shift()(item); // straight to the longest-waiting getter
       return RESOLVED;
     }
     if (this.size < this.maxsize) {
@@ -50,23 +45,18 @@ class BoundedQueue {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.size--;
-    if (this.putHead < this.putters.length) {
+    if (this.putters.length !== 0) {
       // A slot is free: the longest-waiting putter's item enters now.
-      const resolve = this.putters[this.putHead];
-      const putItem = this.putItems[this.putHead];
-      this.putters[this.putHead] = this.putItems[this.putHead] = undefined;
-      if (++this.putHead === this.putters.length)
-        this.putters.length = this.putItems.length = this.putHead = 0;
-      this.items[(this.head + this.size) & this.mask] = putItem;
+      this.items[(this.head + this.size) & this.mask] = this.putItems.shift();
       this.size++;
       this.unfinished++;
-      resolve();
+      this.putters.shift()();
     }
     return Promise.resolve(item);
   }
 
   taskDone() {
-    if (--this.unfinished === 0 && this.joiners.length > 0) {
+    if (--this.unfinished === 0 && this.joiners.length !== 0) {
       const joiners = this.joiners;
       this.joiners = [];
       for (const resolve of joiners) resolve();
@@ -94,24 +84,31 @@ async function once() {
   const producer = async () => {
     for (let i = 0; i < N; i++) await q.put(i);
   };
-  const t0 = performance.now();
-  const consumers = [];
-  for (let c = 0; c < CONSUMERS; c++) consumers.push(consumer(c));
-  await producer();
-  await q.join();
-  for (let c = 0; c < CONSUMERS; c++) await q.put(SENTINEL);
-  await Promise.all(consumers);
-  return { ms: performance.now() - t0, ok: verify(counts, sums), counts };
+  const { wallMs, cpuMs } = await timed(async () => {
+    const consumers = [];
+    for (let c = 0; c < CONSUMERS; c++) consumers.push(consumer(c));
+    await producer();
+    await q.join();
+    for (let c = 0; c < CONSUMERS; c++) await q.put(SENTINEL);
+    await Promise.all(consumers);
+  });
+  return { wallMs, cpuMs, ok: verify(counts, sums), counts };
 }
 
 await main(async () => {
   let ok = true;
   let spread;
+  const cpu = [];
   const m = await measure(async () => {
     const r = await once();
     ok &&= r.ok;
     spread = r.counts;
-    return r.ms;
+    cpu.push(r.cpuMs);
+    return r.wallMs;
   }, MEASURE);
-  return { value: m.median, ok, info: { ...m, perConsumer: spread } };
+  return {
+    value: m.median,
+    ok,
+    info: { ...m, cpuMs: medianCpu(cpu, m.samples.length), perConsumer: spread },
+  };
 });
