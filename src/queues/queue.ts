@@ -138,9 +138,10 @@ function signalOf(options: QueueWaitOptions | undefined, where: string): AbortSi
  *
  * With `maxsize > 0`, `put()` waits while the queue is full (backpressure); `maxsize = 0` means unbounded.
  * Every waiting call (`get`, `put`, `join`) is a checkpoint, takes `{ signal }`, and is served first come,
- * first served. An item handed to a `get()` whose task is cancelled before it resumes is given to the next
- * getter or put back at the head of the queue; a `put()` cancelled while waiting adds nothing. `get()` on a
- * non-empty queue and `put()` on a non-full one settle without waiting for the event loop.
+ * first served. An item reserved for a `get()` whose task is cancelled before it resumes stays at the head of
+ * the queue and goes to the next getter; a `put()` cancelled while waiting (or promised a slot but not yet
+ * resumed) adds nothing. `get()` on a non-empty queue and `put()` on a non-full one settle without waiting for
+ * the event loop.
  *
  * `shutdown()` follows asyncio 3.13; `for await (const item of queue)` yields items until the queue is shut
  * down and drained.
@@ -273,8 +274,8 @@ export class Queue<T> {
    *
    * After `shutdown()`, the items left are still returned; then (and at once after `shutdown(true)`) it
    * rejects with `QueueShutDown`. Rejects with `CancelledError` if the calling task is cancelled and with
-   * `signal.reason` if `signal` aborts: then no item was taken (one already handed to it goes to the next
-   * getter, or back to the head of the queue).
+   * `signal.reason` if `signal` aborts: then no item was taken (an item already reserved for it stays at the
+   * head of the queue, for the next getter).
    *
    * @example
    * ```ts
