@@ -146,7 +146,7 @@ const NO_OP_JOB: JobMessage = {
  * for await (const sq of executor.map(square, [1, 2, 3])) console.log(sq); // 1, 4, 9
  * ```
  */
-export class ThreadPoolExecutor implements JobHost {
+export class ThreadPoolExecutor {
   /** The most worker threads this executor runs at once. */
   readonly maxWorkers: number;
   /** See {@link ThreadPoolExecutorOptions.cancelGraceMs}. */
@@ -178,6 +178,8 @@ export class ThreadPoolExecutor implements JobHost {
   /** This executor's threads that have not exited yet (piscina forgets a thread before it has exited). */
   readonly #threads = new Set<Worker>();
   #threadsGone: (() => void) | undefined = undefined;
+  /** What the jobs call back: a private object, so that these calls are not part of the public class. */
+  readonly #host: JobHost;
 
   constructor(options?: ThreadPoolExecutorOptions) {
     checkOptions(options, 'ThreadPoolExecutor');
@@ -200,6 +202,17 @@ export class ThreadPoolExecutor implements JobHost {
     this.#capacity = 2 * maxWorkers;
     this.#flags = new Int32Array(new SharedArrayBuffer(this.#capacity * Int32Array.BYTES_PER_ELEMENT));
     for (let slot = this.#capacity - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
+    this.#host = {
+      cancelGraceMs,
+      jobFinished: (job, abandoned) => this.#jobFinished(job, abandoned),
+      jobAbandoned: (job) => this.#jobAbandoned(job),
+      cancelIdle: (job) => this.#cancelIdle(job),
+      cancelRunning: (job) => this.#cancelRunning(job),
+      jobStarted: (job) => this.#jobStarted(job),
+      killJob: (job) => this.#killJob(job),
+      translateFailure: (job, failure) => this.#translateFailure(job, failure),
+      threadKilled: (job) => this.#threadKilled(job),
+    };
   }
 
   /**
@@ -246,7 +259,7 @@ export class ThreadPoolExecutor implements JobHost {
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const job = new Job<R>(this, spec, args, takeTransfers(args));
+    const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
     job.park(scope, signal);
     this.#enqueue(job as Job<unknown>);
     return job.promise;
@@ -271,7 +284,7 @@ export class ThreadPoolExecutor implements JobHost {
   submit<A extends unknown[], R>(fn: JobFunction<A, R>, ...args: A): Task<Awaited<R>> {
     const spec = jobSpecOf(fn, 'ThreadPoolExecutor.submit');
     this.#checkOpen('ThreadPoolExecutor.submit');
-    const job = new Job<Awaited<R>>(this, spec, args, takeTransfers(args));
+    const job = new Job<Awaited<R>>(this.#host, spec, args, takeTransfers(args));
     // The task observes the outcome; a job cancelled with a task that never started is not unhandled.
     job.promise.then(undefined, noop);
     this.#enqueue(job as Job<unknown>);
@@ -330,7 +343,7 @@ export class ThreadPoolExecutor implements JobHost {
       const scope = storage.getStore();
       if (scope !== undefined && scope.cancelReason !== undefined) throw scope.cancelReason;
       const args: unknown[] = [item];
-      const job = new Job<R>(this, spec, args, takeTransfers(args));
+      const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
       // Jobs wait in `pending` unobserved until their turn: their rejection is read then, never unhandled.
       job.promise.then(undefined, noop);
       job.park(scope, undefined);
@@ -543,16 +556,14 @@ export class ThreadPoolExecutor implements JobHost {
     }
   }
 
-  // ---- JobHost ----
+  // ---- the jobs' host: called by Job ----
 
-  /** @internal */
-  jobAbandoned(_job: Job<unknown>): void {
+  #jobAbandoned(_job: Job<unknown>): void {
     this.#abandoned++;
     if (this.#state === 'shutting down') this.#closeIfIdle();
   }
 
-  /** @internal */
-  jobFinished(job: Job<unknown>, abandoned: boolean): void {
+  #jobFinished(job: Job<unknown>, abandoned: boolean): void {
     if (abandoned) this.#abandoned--;
     const prev = job.dispatchedPrev;
     const next = job.dispatchedNext;
@@ -572,32 +583,27 @@ export class ThreadPoolExecutor implements JobHost {
     if (this.#state === 'shutting down') this.#closeIfIdle();
   }
 
-  /** @internal */
-  cancelIdle(job: Job<unknown>): boolean {
+  #cancelIdle(job: Job<unknown>): boolean {
     return Atomics.compareExchange(this.#flags, job.message.slot, SLOT_IDLE, SLOT_CANCELLED) === SLOT_IDLE;
   }
 
-  /** @internal */
-  cancelRunning(job: Job<unknown>): void {
+  #cancelRunning(job: Job<unknown>): void {
     Atomics.store(this.#flags, job.message.slot, SLOT_CANCELLED);
     Atomics.notify(this.#flags, job.message.slot); // wakes the job's jobSignal() watcher
   }
 
-  /** @internal */
-  jobStarted(job: Job<unknown>): boolean {
+  #jobStarted(job: Job<unknown>): boolean {
     return Atomics.load(this.#flags, job.message.slot) !== SLOT_IDLE;
   }
 
-  /** @internal */
-  killJob(job: Job<unknown>): void {
+  #killJob(job: Job<unknown>): void {
     const pool = this.#pool;
     // A thread that is still starting is not registered yet: register it now, so its exit is awaited too.
     if (pool !== undefined) this.#trackThreads(pool);
     job.abortInPiscina();
   }
 
-  /** @internal */
-  translateFailure(job: Job<unknown>, failure: unknown): unknown {
+  #translateFailure(job: Job<unknown>, failure: unknown): unknown {
     if (isEncodedFailure(failure)) {
       if (isCancelledBeforeStart(failure))
         return new CancelledError(`thread job ${job.spec.name} was cancelled`);
@@ -610,8 +616,7 @@ export class ThreadPoolExecutor implements JobHost {
     return crashError(job, failure);
   }
 
-  /** @internal */
-  threadKilled(_job: Job<unknown>): void {
+  #threadKilled(_job: Job<unknown>): void {
     this.#replaceLostThread();
   }
 

@@ -1,7 +1,10 @@
 // ThreadPoolExecutor on real worker threads. Ordering is shown by shared flags (a job that waits for a flag
 // another job sets), never by elapsed time; every wait in a job is bounded (see fixtures/jobs.ts).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { CancelledError, createTask, InvalidStateError, run, sleep } from 'asyncio-ts';
 import { activeWorkerCount, ThreadPoolExecutor, WorkerCrashedError } from 'asyncio-ts/executor';
@@ -232,21 +235,33 @@ describe('ThreadPoolExecutor: failures', () => {
     assert.equal(await next, 42, 'a new thread took the waiting job');
   });
 
-  test('an executor whose threads cannot start fails its jobs instead of hanging', async () => {
-    // A heap this small cannot even load the worker's entry script: every thread dies while starting.
-    const starved = new ThreadPoolExecutor({
-      maxWorkers: 1,
-      resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 },
-    });
-    const error = await starved
-      .run((x: number) => x, [1])
-      .then(
-        () => assert.fail('should have thrown'),
-        (err: unknown) => err as WorkerCrashedError,
+  test('an executor whose threads cannot start fails its jobs instead of hanging', () => {
+    // In a child process whose every worker thread throws while it starts (a preloaded module).
+    const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        join(fixtures, 'fail-in-workers.mjs'),
+        join(fixtures, 'threads-cannot-start.ts'),
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      outcomes: string[];
+      threads: number;
+    };
+    assert.equal(report.outcomes.length, 2);
+    for (const outcome of report.outcomes) {
+      assert.match(
+        outcome,
+        /^WorkerCrashedError: Could not start a worker thread: .*cannot start \(test fixture\)/,
       );
-    assert.ok(error instanceof WorkerCrashedError);
-    assert.match(error.message, /^Could not start a worker thread/);
-    await closeAndCheck(starved, 'may run');
+    }
+    assert.equal(report.threads, 0);
   });
 
   test('running out of memory under resourceLimits rejects the job; the pool stays usable', async () => {
