@@ -1,6 +1,8 @@
 // The default executor: one per run(), made on first use, shut down when its run ends.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { run } from 'asyncio-ts';
 import { activeWorkerCount, toThread } from 'asyncio-ts/executor';
 import { defaultExecutor } from '../../src/executor/default-executor.js';
@@ -28,4 +30,15 @@ test('outside every run, one process-wide executor is shared', async () => {
   assert.equal(defaultExecutor(), executor);
   assert.equal(executor.statistics().state, 'open');
   assert.equal(executor.statistics().maxWorkers > 0, true);
+});
+
+test('idle threads never keep the process alive (executors that were never shut down)', () => {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./fixtures/idle-exit.ts', import.meta.url))],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
+  );
+  assert.equal(child.signal, null, 'the process had to be killed: something kept it alive');
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(child.stdout.trim().split('\n'), ['2', '4', 'threads alive at the end: 1']);
 });
