@@ -231,12 +231,15 @@ export class RunTrace {
     // `task.name` would build `Task-<id>` for an unnamed task: write that without making the string.
     const given = (task as unknown as { givenName: string | undefined }).givenName;
     if (!w.begin()) return;
-    w.raw('{"name":"thread_name","ph":"M"');
-    this.pidTid(id);
-    w.raw(',"args":{"name":');
-    this.name(given, id);
-    w.raw('}}');
-    w.begin();
+    if (given !== undefined) {
+      // Rows of unnamed tasks go without a name event: the viewer shows their tid, the task's number.
+      w.raw('{"name":"thread_name","ph":"M"');
+      this.pidTid(id);
+      w.raw(',"args":{"name":');
+      w.str(given);
+      w.raw('}}');
+      w.begin();
+    }
     const start = w.us(record.createdAt);
     w.raw('{"name":');
     this.name(given, id);
