@@ -20,4 +20,4 @@ export function verify(results) {
  * The first runs of a process are several times slower (the young generation grows, code gets optimised):
  * measure the steady state. Garbage of a run is collected during later runs, as in a long-lived program.
  */
-export const MEASURE = { warmup: 5, iterations: 7, budgetMs: 8000 };
+export const MEASURE = { warmup: 4, iterations: 5, budgetMs: 8000 };

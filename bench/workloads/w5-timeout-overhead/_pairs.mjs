@@ -17,7 +17,7 @@ export async function op(i) {
  * result for the harness: median extra µs per operation over `pairs` pairs (after `warmup` pairs), ok when
  * every loop summed right and no timer is left.
  */
-export async function extraPerOp(bare, timed, { warmup = 3, pairs = 7, budgetMs = 8000 } = {}) {
+export async function extraPerOp(bare, timed, { warmup = 2, pairs = 5, budgetMs = 8000 } = {}) {
   const expected = (N * (N - 1)) / 2;
   let ok = true;
   const extras = [];
