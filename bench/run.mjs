@@ -571,12 +571,16 @@ function renderFailures(workload, summary, runtimes, python) {
 }
 
 function renderWorkload(workload, summary, context) {
-  const { runtimes, python, date, rounds } = context;
+  const { runtimes, python, date, rounds, git } = context;
+  const measured =
+    git === undefined
+      ? ''
+      : ` at ${git.commit}${git.srcModified ? ' (with uncommitted changes in src/)' : ''}`;
   const direction = workload.lowerIsBetter ? 'lower is better' : 'higher is better';
   const parts = [
     `### ${workload.id}: ${workload.title}`,
     '',
-    `${workload.unit}, ${direction}; floor \`${workload.floor}\`; ${rounds} round${rounds === 1 ? '' : 's'}, run ${date}.` +
+    `${workload.unit}, ${direction}; floor \`${workload.floor}\`; ${rounds} round${rounds === 1 ? '' : 's'}, run ${date}${measured}.` +
       (workload.notes ? ` ${workload.notes}` : ''),
     '',
     renderTable(workload, summary, runtimes, python, 'value', rounds),
@@ -647,6 +651,23 @@ function machineInfo() {
   };
 }
 
+/** The commit measured, and whether src/ differed from it (dist/ is built from the working tree). */
+function gitState() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    return { commit, srcModified: dirty.trim() !== '' };
+  } catch {
+    return undefined;
+  }
+}
+
 function latestResults() {
   if (!existsSync(resultsDir)) fail('no results yet (bench/results/ is empty)');
   const files = readdirSync(resultsDir)
@@ -664,6 +685,7 @@ function render(results, writeDocsToo) {
       runtimes: results.runtimes,
       python: results.python,
       date: results.date.slice(0, 10),
+      git: results.git,
       rounds: results.rounds,
       cpus: results.machine.cpus,
       load: loads.length > 0 ? { min: Math.min(...loads), max: Math.max(...loads) } : undefined,
@@ -711,6 +733,7 @@ async function mainEntry() {
   const runs = await runAll(workloads, runtimes, python, opts.rounds);
   const results = {
     date,
+    git: gitState(),
     rounds: opts.rounds,
     machine: machineInfo(),
     runtimes,
