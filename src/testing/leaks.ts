@@ -107,7 +107,7 @@ export async function assertNoLeaks(
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   const now = activeResources();
   const leaks: ResourceCounts = {};
-  const types = baseline === undefined ? LEAKY_TYPES : Object.keys(now);
+  const types = baseline === undefined ? LEAKY_TYPES : Object.keys(now).sort();
   for (const type of types) {
     if (ignore.has(type)) continue;
     const extra = (now[type] ?? 0) - (baseline?.[type] ?? 0);

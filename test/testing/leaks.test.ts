@@ -26,7 +26,7 @@ test('assertNoLeaks passes after a run that cleaned up, and names what is left o
     assert.ok(error instanceof LeakError);
     assert.equal(error.code, 'ERR_RESOURCE_LEAK');
     assert.deepEqual(error.leaks, { Timeout: 1, TCPServerWrap: 1 });
-    assert.match(error.message, /1 Timeout, 1 TCPServerWrap/);
+    assert.match(error.message, /^Resources left active: 1 TCPServerWrap, 1 Timeout$/);
     await assertNoLeaks(base, { ignore: ['Timeout', 'TCPServerWrap'] });
     // Against a baseline taken while they were open, they are not leaks.
     await assertNoLeaks(activeResources());
