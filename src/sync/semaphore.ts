@@ -129,7 +129,8 @@ export class Semaphore {
    * ```
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
-    checkFunction(fn, 'fn', `${this.kind}.runExclusive`);
+    // (the message is built only on error: this is the hot path of every limited call)
+    if (typeof fn !== 'function') checkFunction(fn, 'fn', `${this.kind}.runExclusive`);
     const signal = signalOf(options, this.label);
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
