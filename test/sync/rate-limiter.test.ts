@@ -264,3 +264,27 @@ test('statistics, inspect and label', async () => {
     { clock },
   );
 });
+
+test("the run's VirtualClock drives the limiter (autojump: an hour of throttling in milliseconds)", async () => {
+  const { VirtualClock } = await import('asyncio-ts/testing');
+  const clock = new VirtualClock();
+  const times = await run(
+    async () => {
+      const limiter = new RateLimiter(2, 60_000); // 2 per minute
+      const out: number[] = [];
+      const tasks = Array.from({ length: 120 }, () =>
+        createTask(async () => {
+          await limiter.acquire();
+          out.push(now());
+        }),
+      );
+      await Promise.all(tasks);
+      return out;
+    },
+    { clock },
+  );
+  assert.equal(times.length, 120);
+  assert.deepEqual(times.slice(0, 4), [0, 0, 30_000, 60_000]);
+  assert.equal(times.at(-1), 118 * 30_000); // 2 at once, then one every 30 s
+  await assertNoTimers();
+});
