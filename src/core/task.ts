@@ -15,7 +15,7 @@ import {
   taskCreateChannel,
   taskFinishChannel,
   taskStartChannel,
-} from '../debug/channels.js';
+} from './channels.js';
 import { CancelScope, makeCancelledError } from './cancel-scope.js';
 import { storage } from './context.js';
 import { CancelledError, InvalidStateError, isCancellation, isCausedBy } from './errors.js';

@@ -16,7 +16,7 @@ import {
   publishWaitSettle,
   waitParkChannel,
   waitSettleChannel,
-} from '../debug/channels.js';
+} from './channels.js';
 import type { CancelScope } from './cancel-scope.js';
 
 /** @internal What debug mode, tracing and `dumpOnSignal` keep per wait (src/debug fills it). */

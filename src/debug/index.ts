@@ -13,7 +13,7 @@ export {
   type WaitParkMessage,
   type WaitPoint,
   type WaitSettleMessage,
-} from './channels.js';
+} from '../core/channels.js';
 export {
   formatTaskTree,
   type ScopeNode,

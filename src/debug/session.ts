@@ -26,7 +26,7 @@ import {
   type TaskStartMessage,
   type WaitParkMessage,
   type WaitSettleMessage,
-} from './channels.js';
+} from '../core/channels.js';
 import { captureStack, type StackHolder } from './creation-site.js';
 import { acquireAwaitTracking, releaseAwaitTracking, watchFinishedTask } from './never-awaited.js';
 import { TaskRecord, WaitRecord } from './records.js';

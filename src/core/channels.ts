@@ -19,7 +19,7 @@
  * @module
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { Task } from '../core/task.js';
+import type { Task } from './task.js';
 
 /**
  * The names of the channels asyncio-ts publishes on.
