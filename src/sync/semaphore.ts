@@ -43,6 +43,8 @@ export class Semaphore {
   protected readonly kind: string;
   /** @internal what the task tree shows for a waiting caller. */
   protected readonly label: string;
+  /** @internal names runExclusive in argument errors. */
+  protected readonly runLabel: string;
 
   /** @param value the number of permits, an integer >= 0 (default 1). */
   constructor(value = 1) {
@@ -50,6 +52,7 @@ export class Semaphore {
     this.free = value;
     this.kind = new.target.name;
     this.label = `${this.kind}.acquire`;
+    this.runLabel = `${this.kind}.runExclusive`;
   }
 
   /** Permits free now. */
@@ -129,9 +132,8 @@ export class Semaphore {
    * ```
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
-    // (the message is built only on error: this is the hot path of every limited call)
-    if (typeof fn !== 'function') checkFunction(fn, 'fn', `${this.kind}.runExclusive`);
-    const signal = signalOf(options, this.label);
+    checkFunction(fn, 'fn', this.runLabel);
+    const signal = signalOf(options, this.runLabel);
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
