@@ -390,3 +390,26 @@ test('bad arguments throw TypeError naming the argument', () => {
   assert.throws(() => sem.runExclusive(undefined as never), /Semaphore\.runExclusive: fn must be a function/);
   assert.throws(() => sem.acquire({ signal: {} as never }), /options\.signal must be an AbortSignal/);
 });
+
+test('a long, never-draining line of waiters outside run() stays FIFO (the resolver arrays compact)', async () => {
+  // 3,000 callers wait at once, and every finished call adds a new one at the back, so the line never
+  // drains while more than 4,000 callers pass: the arrays behind the line are compacted several times.
+  const sem = new Semaphore(2);
+  const order: number[] = [];
+  const calls: Array<Promise<void>> = [];
+  let next = 0;
+  const call = (id: number): Promise<void> =>
+    sem.runExclusive(async () => {
+      order.push(id);
+      await Promise.resolve();
+      if (next < 4500) calls.push(call(next++));
+    });
+  while (next < 3000) calls.push(call(next++));
+  for (let i = 0; i < calls.length; i++) await calls[i];
+  assert.equal(order.length, 4500);
+  assert.ok(
+    order.every((id, i) => id === i),
+    'served in call order',
+  );
+  assert.deepEqual(sem.statistics(), { value: 2, waiters: 0 });
+});
