@@ -23,6 +23,9 @@ echo "subpaths: $subpaths"
   echo "console.log('JS import ok');"
 } > check.mjs
 node check.mjs
+version=$(./node_modules/.bin/asyncio-ts --version)
+echo "bin: asyncio-ts --version → $version"
+[ -n "$version" ]
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022",
   "lib": ["es2023", "esnext.disposable"], "types": ["node"], "noEmit": true, "skipLibCheck": false } }
@@ -42,5 +45,3 @@ cp -r "$root/node_modules/@types/node" node_modules/@types/node
 cp -r "$root/node_modules/undici-types" node_modules/undici-types 2>/dev/null || true
 node "$root/node_modules/typescript/bin/tsc" -p tsconfig.json
 echo "TS typecheck ok"
-TS_FILES=$(ls)
-echo "$TS_FILES" >/dev/null

@@ -83,6 +83,8 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
 
   constructor(host: JobHost, spec: JobSpec, args: unknown[], transfers: TransferListItem[] | undefined) {
     super('thread job');
+    // A thread job ends without the clock or another task: it keeps a virtual clock from jumping.
+    this.holdsClock = true;
     this.host = host;
     this.spec = spec;
     this.transfers = transfers;
