@@ -111,9 +111,10 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * ```
    */
   text(): Promise<string> {
-    return this.exchange
-      .readAll(storage.getStore())
-      .then((bytes) => decodeText(bytes, this.headerValue('content-type')));
+    const scope = storage.getStore();
+    const ready = this.exchange.bodyIfReady(scope);
+    if (ready !== undefined) return Promise.resolve(decodeText(ready, this.headerValue('content-type')));
+    return this.exchange.readAll(scope).then((bytes) => decodeText(bytes, this.headerValue('content-type')));
   }
 
   /**
@@ -125,8 +126,17 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * ```
    */
   json<T = unknown>(): Promise<T> {
+    const scope = storage.getStore();
+    const ready = this.exchange.bodyIfReady(scope);
+    if (ready !== undefined) {
+      try {
+        return Promise.resolve(JSON.parse(decodeText(ready, this.headerValue('content-type'))) as T);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     return this.exchange
-      .readAll(storage.getStore())
+      .readAll(scope)
       .then((bytes) => JSON.parse(decodeText(bytes, this.headerValue('content-type'))) as T);
   }
 

@@ -15,7 +15,7 @@ import { Semaphore } from '../sync/semaphore.js';
 import { clockOf, sleep } from '../tasks/sleep.js';
 import type { ClientResponse } from './client-response.js';
 import { ClientConnectionError, HttpStatusError, TooManyRedirects } from './errors.js';
-import { Exchange, type ExchangeOwner } from './exchange.js';
+import { Exchange, type ExchangeOwner, LiveExchanges } from './exchange.js';
 import { HostPool, type PoolSettings } from './host-pool.js';
 import { isRedirectStatus, nextHop } from './redirect.js';
 import {
@@ -28,6 +28,8 @@ import {
   type Params,
   paramPairs,
   type RequestOptions,
+  type Target,
+  targetOf,
 } from './request-options.js';
 import {
   backoffDelay,
@@ -182,7 +184,7 @@ type SessionState = 'open' | 'closed';
  */
 export class ClientSession implements AsyncDisposable, ExchangeOwner {
   /** @internal exchanges with something on the wire (aborted by `close()`). */
-  readonly live: Set<Exchange> = new Set<Exchange>();
+  readonly live: LiveExchanges = new LiveExchanges();
   /** @internal */
   private state: SessionState = 'open';
   /** @internal */
@@ -207,6 +209,10 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
   private readonly hostRate: { rate: number; perMs: number } | undefined;
   /** @internal */
   private readonly poolSettings: PoolSettings;
+  /** @internal see `targetFor`. */
+  private lastInput: string | undefined = undefined;
+  /** @internal */
+  private lastTarget: Target | undefined = undefined;
   /** @internal aborts the waits of requests queued for a permit or a token when the session closes. */
   private closeController: AbortController | undefined = undefined;
 
@@ -220,7 +226,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     if (given.baseUrl !== undefined) {
       this.baseUrl = parseUrl(given.baseUrl, undefined, 'options.baseUrl', where);
     }
-    const extra = normalizeHeaders(given.headers, `${where} (options.headers)`, false);
+    const extra = normalizeHeaders(given.headers, `${where} (options.headers)`, true);
     this.headers = mergeHeaders(Object.assign(Object.create(null), DEFAULT_HEADERS), extra);
     this.params = given.params === undefined ? [] : paramPairs(given.params, `${where} (options.params)`);
     const limit = given.limit ?? 100;
@@ -443,11 +449,11 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     input: string | URL,
     options: RequestOptions | undefined,
   ): Hop {
-    const url = parseUrl(input, this.baseUrl, 'url', where);
     const requestParams =
       options?.params === undefined ? undefined : paramPairs(options.params, `${where} (options.params)`);
-    applyParams(url, this.params, requestParams);
-    if (options === undefined) return { method, url, headers: this.headers, body: null, replayable: true };
+    const target = this.targetFor(input, requestParams, where);
+    if (options === undefined)
+      return { ...target, method, headers: this.headers, body: null, replayable: true };
     let headers =
       options.headers === undefined
         ? this.headers
@@ -456,7 +462,28 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     if (contentType !== undefined && headers['content-type'] === undefined) {
       headers = mergeHeaders(headers, { 'content-type': contentType });
     }
-    return { method, url, headers, body, replayable };
+    return { ...target, method, headers, body, replayable };
+  }
+
+  /**
+   * @internal the parsed URL. The last string URL without parameters is remembered: a loop that requests
+   * the same URL (polling, a benchmark) parses it once; any other URL costs one string comparison.
+   */
+  private targetFor(
+    input: string | URL,
+    requestParams: Array<[string, string]> | undefined,
+    where: string,
+  ): Target {
+    const cacheable = typeof input === 'string' && requestParams === undefined && this.params.length === 0;
+    if (cacheable && this.lastTarget !== undefined && this.lastInput === input) return this.lastTarget;
+    const url = parseUrl(input, this.baseUrl, 'url', where);
+    applyParams(url, this.params, requestParams);
+    const target = targetOf(url);
+    if (cacheable) {
+      this.lastInput = input as string;
+      this.lastTarget = target;
+    }
+    return target;
   }
 
   /** @internal attempts with backoff. A cancelled request is never retried (the cancellation propagates). */
@@ -509,7 +536,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
       history ??= [];
       if (history.length >= settings.maxRedirects) {
         response.release();
-        throw new TooManyRedirects(settings.maxRedirects, [...history, hop.url.href]);
+        throw new TooManyRedirects(settings.maxRedirects, [...history, hop.href]);
       }
       let next: Hop | undefined;
       try {
@@ -520,7 +547,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
       }
       if (next === undefined) break;
       response.release();
-      history.push(hop.url.href);
+      history.push(hop.href);
       hop = next;
     }
     if (history !== undefined) response.redirectHistory = history;
@@ -536,7 +563,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     scope: CancelScope | undefined,
     signal: AbortSignal | undefined,
   ): Promise<ClientResponse> {
-    const host = this.hostFor(hop.url);
+    const host = this.hostFor(hop.origin);
     const hostSemaphore = host.semaphore;
     const sessionSemaphore = this.semaphore;
     const limiter = host.limiter ?? this.limiter;
@@ -607,8 +634,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
   }
 
   /** @internal */
-  private hostFor(url: URL): HostPool {
-    const origin = url.origin;
+  private hostFor(origin: string): HostPool {
     let host = this.hosts.get(origin);
     if (host === undefined) {
       const hostRate = this.hostRate;

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidRedirectError } from './errors.js';
-import type { Hop } from './request-options.js';
+import { type Hop, targetOf } from './request-options.js';
 
 /** Statuses that carry a `Location` to follow. @internal */
 export function isRedirectStatus(status: number): boolean {
@@ -35,17 +35,17 @@ export function nextHop(hop: Hop, status: number, location: string, allowInsecur
   try {
     target = new URL(location, hop.url);
   } catch {
-    throw new InvalidRedirectError(`Redirect from ${hop.url.href} to an invalid URL: ${location}`, location);
+    throw new InvalidRedirectError(`Redirect from ${hop.href} to an invalid URL: ${location}`, location);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new InvalidRedirectError(
-      `Redirect from ${hop.url.href} to a non-HTTP URL refused: ${target.href}`,
+      `Redirect from ${hop.href} to a non-HTTP URL refused: ${target.href}`,
       target.href,
     );
   }
   if (hop.url.protocol === 'https:' && target.protocol === 'http:' && !allowInsecure) {
     throw new InvalidRedirectError(
-      `Redirect from https to http refused (${hop.url.href} → ${target.href}); pass allowInsecureRedirects: true to follow it`,
+      `Redirect from https to http refused (${hop.href} → ${target.href}); pass allowInsecureRedirects: true to follow it`,
       target.href,
     );
   }
@@ -61,8 +61,8 @@ export function nextHop(hop: Hop, status: number, location: string, allowInsecur
   } else if (body !== null && !hop.replayable) {
     return undefined;
   }
-  if (target.origin !== hop.url.origin) headers = without(headers, CREDENTIAL_HEADERS);
-  return { method, url: target, headers, body, replayable: hop.replayable };
+  if (target.origin !== hop.origin) headers = without(headers, CREDENTIAL_HEADERS);
+  return { ...targetOf(target), method, headers, body, replayable: hop.replayable };
 }
 
 /** A copy of `headers` without `names` (lower case), or `headers` itself when none is present. */

@@ -82,10 +82,23 @@ export interface RequestOptions {
 /** The body as it goes to undici: everything but `FormData` is sent as is. @internal */
 export type WireBody = string | Uint8Array | Blob | FormData | AsyncIterable<Uint8Array | string>;
 
-/** One request on the wire: a redirect makes a new hop. @internal */
-export interface Hop {
-  readonly method: string;
+/** A parsed request URL with the strings the hot path needs, computed once. @internal */
+export interface Target {
   readonly url: URL;
+  readonly href: string;
+  readonly origin: string;
+  /** Path and query, as sent on the request line. */
+  readonly path: string;
+}
+
+/** The {@link Target} of `url` (which must not be changed afterwards: targets may be cached). @internal */
+export function targetOf(url: URL): Target {
+  return { url, href: url.href, origin: url.origin, path: url.pathname + url.search };
+}
+
+/** One request on the wire: a redirect makes a new hop. @internal */
+export interface Hop extends Target {
+  readonly method: string;
   /** Lower-case names; a null-prototype record shared, never mutated once built. */
   readonly headers: Record<string, string>;
   readonly body: WireBody | null;

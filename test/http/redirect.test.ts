@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClientSession, InvalidRedirectError, TooManyRedirects } from 'asyncio-ts/http';
 import { startTestServer, type TestServer } from 'asyncio-ts/testing';
 import { isRedirectStatus, nextHop } from '../../src/http/redirect.js';
-import type { Hop } from '../../src/http/request-options.js';
+import { type Hop, targetOf } from '../../src/http/request-options.js';
 import { useTestServer } from '../helpers/http.js';
 
 interface Echo {
@@ -19,8 +19,8 @@ function hop(
   body: Hop['body'] = null,
 ): Hop {
   return {
+    ...targetOf(new URL(url)),
     method,
-    url: new URL(url),
     headers: Object.assign(Object.create(null), headers),
     body,
     replayable: true,
