@@ -23,6 +23,7 @@ import {
   encodeBody,
   type HeadersInput,
   type Hop,
+  makeHop,
   mergeHeaders,
   normalizeHeaders,
   type Params,
@@ -452,8 +453,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     const requestParams =
       options?.params === undefined ? undefined : paramPairs(options.params, `${where} (options.params)`);
     const target = this.targetFor(input, requestParams, where);
-    if (options === undefined)
-      return { ...target, method, headers: this.headers, body: null, replayable: true };
+    if (options === undefined) return makeHop(target, method, this.headers, null, true);
     let headers =
       options.headers === undefined
         ? this.headers
@@ -462,7 +462,7 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     if (contentType !== undefined && headers['content-type'] === undefined) {
       headers = mergeHeaders(headers, { 'content-type': contentType });
     }
-    return { ...target, method, headers, body, replayable };
+    return makeHop(target, method, headers, body, replayable);
   }
 
   /**

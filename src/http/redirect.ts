@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidRedirectError } from './errors.js';
-import { type Hop, targetOf } from './request-options.js';
+import { type Hop, makeHop, targetOf } from './request-options.js';
 
 /** Statuses that carry a `Location` to follow. @internal */
 export function isRedirectStatus(status: number): boolean {
@@ -62,7 +62,7 @@ export function nextHop(hop: Hop, status: number, location: string, allowInsecur
     return undefined;
   }
   if (target.origin !== hop.origin) headers = without(headers, CREDENTIAL_HEADERS);
-  return { ...targetOf(target), method, headers, body, replayable: hop.replayable };
+  return makeHop(targetOf(target), method, headers, body, hop.replayable);
 }
 
 /** A copy of `headers` without `names` (lower case), or `headers` itself when none is present. */

@@ -96,6 +96,29 @@ export function targetOf(url: URL): Target {
   return { url, href: url.href, origin: url.origin, path: url.pathname + url.search };
 }
 
+/**
+ * A hop from its parts. Written out field by field: an object spread (`{ ...target, method }`) here made V8
+ * allocate in a way that survived into the old generation (measured: major GCs under load). @internal
+ */
+export function makeHop(
+  target: Target,
+  method: string,
+  headers: Record<string, string>,
+  body: WireBody | null,
+  replayable: boolean,
+): Hop {
+  return {
+    url: target.url,
+    href: target.href,
+    origin: target.origin,
+    path: target.path,
+    method,
+    headers,
+    body,
+    replayable,
+  };
+}
+
 /** One request on the wire: a redirect makes a new hop. @internal */
 export interface Hop extends Target {
   readonly method: string;
