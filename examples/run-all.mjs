@@ -19,6 +19,11 @@ export const EXAMPLES = [
   { file: 'queue-shutdown.ts', title: 'The same with Queue.shutdown() and for await: no sentinels' },
   { file: 'wait-for.ts', title: 'Timeouts with waitFor' },
   { file: 'cancel-task.ts', title: 'Cancelling a task safely' },
+  { file: 'aiohttp.ts', title: 'aiohttp: three delayed requests through one ClientSession: ≈ 3 s, not 6' },
+  {
+    file: 'crawler.ts',
+    title: 'A polite crawler: limitPerHost, rateLimit, retry on 503, a timeout per request, Ctrl-C',
+  },
   {
     file: 'run-in-executor.ts',
     title: 'Blocking code in the default thread pool: [ 9, 16 ] in ≈ 1 s, not 2 s',

@@ -4,6 +4,7 @@
  * clock, retries with backoff, redirects that keep credentials at home, and every wait a checkpoint.
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
 import type { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
@@ -654,6 +655,8 @@ export class ClientSession implements AsyncDisposable, ExchangeOwner {
     let controller = this.closeController;
     if (controller === undefined) {
       controller = this.closeController = new AbortController();
+      // Every request queued for a permit or a token listens to it (hundreds, in a crawler): not a leak.
+      setMaxListeners(0, controller.signal);
       if (this.state === 'closed') controller.abort(this.closedError());
     }
     return signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
