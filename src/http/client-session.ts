@@ -43,7 +43,14 @@ import {
 } from './retry.js';
 import { type ClientTimeout, DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeouts.js';
 
-/** `rateLimit` as numbers: `rate` requests per `perMs` milliseconds, for the whole session or `perHost`. */
+/**
+ * `rateLimit` as numbers: `rate` requests per `perMs` milliseconds, for the whole session or `perHost`.
+ *
+ * @example
+ * ```ts
+ * const session = new ClientSession({ rateLimit: { rate: 5, perMs: 1000, perHost: true } });
+ * ```
+ */
 export interface RateLimitOptions {
   rate: number;
   perMs: number;

@@ -41,7 +41,14 @@ export class ServerDisconnectedError extends ClientConnectionError {
 }
 registerErrorClass(ServerDisconnectedError, 'ServerDisconnectedError');
 
-/** Which of the session's timeouts fired. */
+/**
+ * Which of the session's timeouts fired.
+ *
+ * @example
+ * ```ts
+ * const phase: TimeoutPhase = err instanceof ClientTimeoutError ? err.phase : 'total';
+ * ```
+ */
 export type TimeoutPhase = 'total' | 'connect' | 'sockRead';
 
 /**

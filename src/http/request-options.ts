@@ -7,18 +7,37 @@ import { describe } from '../core/validate.js';
 import type { RetryOptions } from './retry.js';
 import type { ClientTimeout } from './timeouts.js';
 
-/** One query-parameter value; `null`/`undefined` leave the parameter out, an array repeats it. */
+/**
+ * One query-parameter value; `null`/`undefined` leave the parameter out, an array repeats it.
+ *
+ * @example
+ * ```ts
+ * const page: ParamValue = 2;
+ * ```
+ */
 export type ParamValue = string | number | boolean | null | undefined;
 
-/** Query parameters: a record (arrays repeat a key), `URLSearchParams`, or `[name, value]` pairs. */
+/**
+ * Query parameters: a record (arrays repeat a key), `URLSearchParams`, or `[name, value]` pairs.
+ *
+ * @example
+ * ```ts
+ * const params: Params = { q: 'asyncio', tag: ['a', 'b'], page: 2 }; // ?q=asyncio&tag=a&tag=b&page=2
+ * ```
+ */
 export type Params =
   | Readonly<Record<string, ParamValue | readonly ParamValue[]>>
   | URLSearchParams
   | Iterable<readonly [string, string]>;
 
 /**
- * Request headers: a record, a `Headers`, or `[name, value]` pairs. Names are case-insensitive. In a
- * request's own headers, `null` removes a header the session would send (e.g. `{ 'user-agent': null }`).
+ * Request headers: a record, a `Headers`, or `[name, value]` pairs. Names are case-insensitive; `null`
+ * removes a header the session would otherwise send.
+ *
+ * @example
+ * ```ts
+ * const headers: HeadersInput = { Authorization: `Bearer ${token}`, 'user-agent': null };
+ * ```
  */
 export type HeadersInput =
   | Readonly<Record<string, string | number | readonly string[] | null | undefined>>
@@ -28,10 +47,23 @@ export type HeadersInput =
 /**
  * A request body: a string, bytes, a `Blob`, or an async iterable of chunks (a Node stream counts; it can be
  * sent only once, so such a request is neither retried nor redirected with its body).
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * await session.put('/upload', { body: createReadStream('big.bin') });
+ * ```
  */
 export type RequestBody = string | Uint8Array | ArrayBuffer | Blob | AsyncIterable<Uint8Array | string>;
 
-/** A form for `form:`: fields (arrays repeat a name), `URLSearchParams`, or a `FormData` (sent as multipart). */
+/**
+ * A form for `form:`: fields (arrays repeat a name), `URLSearchParams`, or a `FormData` (sent as multipart).
+ *
+ * @example
+ * ```ts
+ * await session.post('/login', { form: { user: 'ada', password } });
+ * ```
+ */
 export type FormInput =
   | Readonly<Record<string, ParamValue | readonly ParamValue[]>>
   | URLSearchParams

@@ -16,13 +16,27 @@ import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
 
-/** Options of {@link startTestServer}. */
+/**
+ * Options of {@link startTestServer}.
+ *
+ * @example
+ * ```ts
+ * const server = await startTestServer({ port: 8080 });
+ * ```
+ */
 export interface TestServerOptions {
   /** The port to listen on; `0` (the default) picks a free one. The host is always 127.0.0.1. */
   port?: number;
 }
 
-/** Counters a test reads to check what its client did on the wire. */
+/**
+ * Counters a test reads to check what its client did on the wire.
+ *
+ * @example
+ * ```ts
+ * assert.equal(server.maxInFlight <= 4, true); // limitPerHost: 4 was respected
+ * ```
+ */
 export interface TestServerStats {
   /** TCP connections open right now. */
   readonly openConnections: number;
@@ -48,6 +62,13 @@ export interface TestServerStats {
  * `/redirect-to?url=&status=`, `/gzip`, `/deflate`, `/brotli`, `/gzip-bomb/:n` (n zero bytes, gzipped),
  * `/close` (drops the connection mid-body; `?when=headers` before the headers), `/hang` (never answers).
  * Every delayed route stops at once when the client goes away.
+ *
+ * @example
+ * ```ts
+ * await using server = await startTestServer();
+ * await fetch(`${server.url}/delay/0.1`);
+ * await server.waitForConnections(0);
+ * ```
  */
 export interface TestServer extends TestServerStats {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
