@@ -2,12 +2,14 @@
 // at the server (or at a silent TCP server, for the connect phase) that the connection went away before
 // the session is closed.
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { describe, test } from 'node:test';
 import {
   CancelledError,
   checkpoint,
   createTask,
   currentTask,
+  formatTaskTree,
   gather,
   run,
   shield,
@@ -204,5 +206,50 @@ describe('cancelling requests', () => {
     const status = await run(async () => (await session.get('/bytes/1000000')).status);
     assert.equal(status, 200);
     await within(server.waitForConnections(0), 5000, 'connection closed');
+  });
+  test('cancelled at the moment its response is granted: the response is released, not lost', async () => {
+    // The interleaving: the response headers arrive and the response is granted to the waiting task
+    // (delivered a microtask later); in the same synchronous turn, before the task can resume, it is
+    // cancelled. undici publishes 'undici:request:bodyChunkReceived' for the first body chunk, after the
+    // headers went to our handler and before the task could resume: the cancel is made there. The task must
+    // end cancelled, and the response it never saw must be released: with 1 MB still to come, its connection
+    // is closed at once (nobody would ever read it or end it otherwise).
+    const { server } = ctx;
+    await using session = new ClientSession({ baseUrl: server.url });
+    await warm(session);
+    let task: ReturnType<typeof createTask<unknown>> | undefined;
+    let cancelledInTurn = false;
+    const onChunk = (): void => {
+      if (task !== undefined && !cancelledInTurn) {
+        cancelledInTurn = true;
+        assert.equal(session.live.head?.response !== undefined, true, 'the response was granted already');
+        task.cancel();
+      }
+    };
+    diagnostics.subscribe('undici:request:bodyChunkReceived', onChunk);
+    try {
+      task = createTask(async () => session.get('/bytes/1000000'));
+      await assert.rejects(settled(task), CancelledError);
+    } finally {
+      diagnostics.unsubscribe('undici:request:bodyChunkReceived', onChunk);
+    }
+    assert.equal(cancelledInTurn, true);
+    assert.equal(session.live.size, 0);
+    await within(server.waitForConnections(1), 5000, 'the big response closed (the warm-up one may stay)');
+  });
+
+  test('the task tree shows what a request waits on', async () => {
+    const { server } = ctx;
+    await using session = new ClientSession({ baseUrl: server.url });
+    const text = await run(async () => {
+      const waiting = createTask(() => session.get('/hang'), { name: 'fetcher' });
+      await untilInFlight(server, 1);
+      const tree = formatTaskTree();
+      waiting.cancel();
+      await settled(waiting).catch(() => undefined);
+      return tree;
+    });
+    assert.match(text, /fetcher/);
+    assert.match(text, new RegExp(`GET ${server.url.replace(/\./g, '\\.')}/hang`));
   });
 });
