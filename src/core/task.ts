@@ -8,6 +8,7 @@
  * @module
  */
 import { inspect } from 'node:util';
+import { CancelScope, makeCancelledError } from './cancel-scope.js';
 import {
   publishTaskCreate,
   publishTaskFinish,
@@ -16,7 +17,6 @@ import {
   taskFinishChannel,
   taskStartChannel,
 } from './channels.js';
-import { CancelScope, makeCancelledError } from './cancel-scope.js';
 import { storage } from './context.js';
 import { CancelledError, InvalidStateError, isCancellation, isCausedBy } from './errors.js';
 import { activeRuns, globalRun, type RunState } from './run-state.js';

@@ -10,6 +10,8 @@
  * on to the next waiter (DESIGN principle 5: nothing is lost to a race).
  * @module
  */
+
+import type { CancelScope } from './cancel-scope.js';
 import {
   awaitTracker,
   publishWaitPark,
@@ -17,7 +19,6 @@ import {
   waitParkChannel,
   waitSettleChannel,
 } from './channels.js';
-import type { CancelScope } from './cancel-scope.js';
 
 /** @internal What debug mode, tracing and `dumpOnSignal` keep per wait (src/debug fills it). */
 export interface WaitDebugInfo {

@@ -12,10 +12,10 @@
  * @module
  */
 
+import { setAwaitTracker, type WaitPoint } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import type { Task } from '../core/task.js';
 import { discount } from './blocking-detector.js';
-import { setAwaitTracker, type WaitPoint } from '../core/channels.js';
 import { captureStack, firstUserFrame, userFrames } from './creation-site.js';
 import type { TaskRecord } from './records.js';
 

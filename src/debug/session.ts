@@ -10,6 +10,14 @@
  * @module
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import {
+  channelNames,
+  type TaskCreateMessage,
+  type TaskFinishMessage,
+  type TaskStartMessage,
+  type WaitParkMessage,
+  type WaitSettleMessage,
+} from '../core/channels.js';
 import type { RunState } from '../core/run-state.js';
 import { spawn, type Task } from '../core/task.js';
 import type { Waiter } from '../core/waiter.js';
@@ -19,14 +27,6 @@ import {
   onTaskStart,
   releaseBlockingDetector,
 } from './blocking-detector.js';
-import {
-  channelNames,
-  type TaskCreateMessage,
-  type TaskFinishMessage,
-  type TaskStartMessage,
-  type WaitParkMessage,
-  type WaitSettleMessage,
-} from '../core/channels.js';
 import { captureStack, type StackHolder } from './creation-site.js';
 import { acquireAwaitTracking, releaseAwaitTracking, watchFinishedTask } from './never-awaited.js';
 import { TaskRecord, WaitRecord } from './records.js';
