@@ -3,7 +3,7 @@
 import { run, taskGroup } from 'asyncio-ts';
 import { ClientSession } from 'asyncio-ts/http';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { CONCURRENCY, EXPECTED_BODY, MEASURE, N, perSecond, startServer } from './_work.mjs';
+import { CONCURRENCY, EXPECTED_BODY, infoOf, MEASURE, N, perSecond, startServer } from './_work.mjs';
 
 const server = await startServer();
 const session = new ClientSession();
@@ -34,7 +34,7 @@ await main(async () => {
         }),
       MEASURE,
     );
-    return { value: perSecond(m.median), ok: state.ok, info: m };
+    return { value: perSecond(m.median), ok: state.ok, info: infoOf(m) };
   } finally {
     await session.close();
     await server.close();

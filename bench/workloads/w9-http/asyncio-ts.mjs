@@ -1,7 +1,7 @@
 // asyncio-ts: one ClientSession (its default options: limit 100, total timeout 5 min), `get` then `text()`.
 import { ClientSession } from 'asyncio-ts/http';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
+import { infoOf, MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
 
 const server = await startServer();
 const session = new ClientSession();
@@ -14,7 +14,7 @@ await main(async () => {
   const state = { ok: true };
   try {
     const m = await measure(() => timedRun(get, state), MEASURE);
-    return { value: perSecond(m.median), ok: state.ok, info: m };
+    return { value: perSecond(m.median), ok: state.ok, info: infoOf(m) };
   } finally {
     await session.close();
     await server.close();

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import axios from 'axios';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
+import { infoOf, MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
 
 const server = await startServer();
 const client = axios.create({
@@ -19,7 +19,7 @@ await main(async () => {
   const state = { ok: true };
   try {
     const m = await measure(() => timedRun(get, state), MEASURE);
-    return { value: perSecond(m.median), ok: state.ok, info: m };
+    return { value: perSecond(m.median), ok: state.ok, info: infoOf(m) };
   } finally {
     await server.close();
   }

@@ -1,6 +1,6 @@
 // Node's global fetch (undici inside Node; keep-alive by default) and `res.text()`.
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
+import { infoOf, MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
 
 const server = await startServer();
 const url = `${server.url}/`;
@@ -12,7 +12,7 @@ await main(async () => {
   const state = { ok: true };
   try {
     const m = await measure(() => timedRun(get, state), MEASURE);
-    return { value: perSecond(m.median), ok: state.ok, info: m };
+    return { value: perSecond(m.median), ok: state.ok, info: infoOf(m) };
   } finally {
     await server.close();
   }

@@ -1,7 +1,7 @@
 // Floor: raw undici `Pool.request` (its default options) and `body.text()`.
 import { Pool } from 'undici';
 import { main, measure } from '../../lib/bench-kit.mjs';
-import { MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
+import { infoOf, MEASURE, perSecond, startServer, timedRun } from './_work.mjs';
 
 const server = await startServer();
 const pool = new Pool(server.url);
@@ -13,7 +13,11 @@ await main(async () => {
   const state = { ok: true };
   try {
     const m = await measure(() => timedRun(get, state), MEASURE);
-    return { value: perSecond(m.median), ok: state.ok, info: { ...m, connections: pool.stats.connected } };
+    return {
+      value: perSecond(m.median),
+      ok: state.ok,
+      info: infoOf(m, { connections: pool.stats.connected }),
+    };
   } finally {
     await pool.close();
     await server.close();
