@@ -11,7 +11,8 @@ test('assertNoLeaks passes after a run that cleaned up, and names what is left o
     run(() => timeout(10, () => sleep(60_000))),
     TimeoutError,
   );
-  await assertNoLeaks(before);
+  // An fs request of the test runner itself (reading a module, writing its report) may be in flight.
+  await assertNoLeaks(before, { ignore: ['FSReqCallback', 'FSReqPromise'] });
 
   // Compared with a baseline: the test runner's own handles (which vary with how it runs) do not count.
   const base = activeResources();
