@@ -198,6 +198,17 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     return this.waitDone().then(onfulfilled, onrejected);
   }
 
+  /** As `Promise.prototype.catch`: `task.catch(fn)` is `task.then(undefined, fn)` (retrieves the outcome). */
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  /** As `Promise.prototype.finally`: runs `onfinally` when the task is done, passing its outcome on. */
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    this.markRetrieved();
+    return this.waitDone().finally(onfinally);
+  }
+
   /** The outcome as a promise, parked as a checkpoint in the caller's scope. @internal */
   waitDone(): Promise<T> {
     const scope = storage.getStore();

@@ -16,7 +16,7 @@ import { Semaphore } from '../sync/semaphore.js';
 import { clockOf, sleep } from '../tasks/sleep.js';
 import type { ClientResponse } from './client-response.js';
 import { ClientConnectionError, HttpStatusError, TooManyRedirects } from './errors.js';
-import { Exchange, type ExchangeOwner, LiveExchanges } from './exchange.js';
+import { Exchange, LiveExchanges } from './exchange.js';
 import { HostPool, type PoolSettings } from './host-pool.js';
 import { isRedirectStatus, nextHop } from './redirect.js';
 import {
@@ -191,7 +191,8 @@ type SessionState = 'open' | 'closed';
  * });
  * ```
  */
-export class ClientSession implements AsyncDisposable, ExchangeOwner {
+// ExchangeOwner is internal (stripped from the .d.ts), so it is satisfied structurally, not named here.
+export class ClientSession implements AsyncDisposable {
   /** @internal exchanges with something on the wire (aborted by `close()`). */
   readonly live: LiveExchanges = new LiveExchanges();
   /** @internal */

@@ -121,7 +121,7 @@ export class VirtualClock implements Clock {
     return { now: this.time, pendingTimers: this.heap.length, autojumps: this.autojumps };
   }
 
-  /** @internal part of the {@link Clock} interface. */
+  /** Part of the {@link Clock} interface: sleeps and deadlines arm their timers here (not for user code). */
   schedule(entry: TimerEntry): void {
     this.push(entry);
     if (entry.deadline <= this.time) {
@@ -131,7 +131,7 @@ export class VirtualClock implements Clock {
     }
   }
 
-  /** @internal part of the {@link Clock} interface. */
+  /** Part of the {@link Clock} interface: disarms a timer (not for user code). */
   unschedule(entry: TimerEntry): void {
     const index = entry.heapIndex;
     if (index < 0 || this.heap[index] !== entry) return;
