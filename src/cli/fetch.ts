@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+import { redactUrl } from '../http/credentials.js';
 import { ClientSession, type ClientSessionOptions, ClientTimeoutError } from '../http/index.js';
 import { isCancellation, map, run as runTasks, shield } from '../index.js';
 import {
@@ -105,10 +106,10 @@ function parseUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`not a URL: '${text}'`);
+    throw new UsageError(`not a URL: '${redactUrl(text)}'`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`not an http(s) URL: '${text}'`);
+    throw new UsageError(`not an http(s) URL: '${redactUrl(text)}'`);
   }
   return url;
 }
@@ -272,7 +273,11 @@ async function fetchOne(
   timeoutMs: number,
 ): Promise<Result> {
   const started = performance.now();
-  const href = url.href;
+  // Credentials in the URL are sent as Basic auth by the session; they are never printed.
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  const href = shown.href;
   tally.inFlight++;
   progress.update();
   const partPath = path === undefined ? undefined : `${path}.part`;

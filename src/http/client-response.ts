@@ -3,11 +3,30 @@
  * read with `text()`, `json()`, `arrayBuffer()`, `bytes()` or streamed with `for await (… of res.body)`.
  * @module
  */
-import { inspect } from 'node:util';
+import { inspect, TextDecoder } from 'node:util';
 import { storage } from '../core/context.js';
 import type { Task } from '../core/task.js';
+import { describe } from '../core/validate.js';
 import { HttpStatusError } from './errors.js';
 import type { Exchange } from './exchange.js';
+
+/**
+ * One redirect followed on the way to a response: what `response.history` lists.
+ *
+ * @example
+ * ```ts
+ * const res = await session.get(`${server.url}/redirect/2`);
+ * for (const hop of res.history) console.log(hop.status, hop.url, hop.headers.get('location'));
+ * ```
+ */
+export interface RedirectHop {
+  /** The redirect's status (301, 302, 303, 307 or 308). */
+  readonly status: number;
+  /** The URL that answered with the redirect. */
+  readonly url: string;
+  /** The redirect response's headers (`location` among them). */
+  readonly headers: Headers;
+}
 
 /**
  * A response whose status and headers have arrived. Reading the body is a checkpoint (cancelling the task
@@ -36,8 +55,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   private readonly rawHeaders: Record<string, string | string[] | undefined>;
   /** @internal built on first use. */
   private headerObject: Headers | undefined = undefined;
-  /** @internal the URLs redirected from, in order. */
-  redirectHistory: readonly string[] = [];
+  /** @internal the redirects followed to get here, in order. */
+  redirectHistory: readonly RedirectHop[] = [];
 
   /** @internal responses are made by the session. */
   constructor(
@@ -68,9 +87,40 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
     return this.redirectHistory.length > 0;
   }
 
-  /** The URLs that redirected to this response, oldest first (aiohttp's `history`). */
-  get history(): readonly string[] {
+  /**
+   * The redirect responses that led here, oldest first (aiohttp's `history`): each hop's status, URL and
+   * headers (its body was not read). Empty when no redirect was followed.
+   */
+  get history(): readonly RedirectHop[] {
     return this.redirectHistory;
+  }
+
+  /**
+   * The media type of the body from `Content-Type`, lower case and without parameters (aiohttp's
+   * `content_type`); `'application/octet-stream'` when the header is missing, as RFC 9110 says to assume.
+   */
+  get contentType(): string {
+    const value = this.headerValue('content-type');
+    if (value === undefined) return 'application/octet-stream';
+    const semi = value.indexOf(';');
+    return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  }
+
+  /** The `charset` parameter of `Content-Type`, lower case, or `null` when there is none. */
+  get charset(): string | null {
+    const value = this.headerValue('content-type');
+    if (value === undefined) return null;
+    return CHARSET.exec(value)?.[1]?.toLowerCase() ?? null;
+  }
+
+  /**
+   * `Content-Length` as a number (the length on the wire, before decompression), or `null` when the
+   * header is missing or not a valid length.
+   */
+  get contentLength(): number | null {
+    const value = this.headerValue('content-length');
+    if (value === undefined || !/^\d+$/.test(value.trim())) return null;
+    return Number(value);
   }
 
   /** The response headers (a `Headers`, so names are case-insensitive). */
@@ -95,6 +145,11 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
     this.exchange.adoptBy(task);
   }
 
+  /** One header's raw value(s) (lower-case name), e.g. every `set-cookie`. @internal */
+  rawHeader(name: string): string | string[] | undefined {
+    return this.rawHeaders[name];
+  }
+
   /** One header's value (lower-case name), without building `headers`. @internal */
   headerValue(name: string): string | undefined {
     const value = this.rawHeaders[name];
@@ -102,23 +157,30 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * The body decoded as text, with the charset of the `Content-Type` (UTF-8 by default). A checkpoint.
-   * Reading the body twice returns the same result (it is kept once read).
+   * The body decoded as text: with `encoding` when given (any WHATWG label: `'latin1'`, `'shift_jis'`, …),
+   * else with the `Content-Type` charset, else UTF-8 (also for a charset no decoder knows). Malformed bytes
+   * become U+FFFD, as in `fetch`. A checkpoint; reading the body twice returns the same result. An
+   * unknown `encoding` is a `RangeError` at the call.
    *
    * @example
    * ```ts
    * const html = await (await session.get(url)).text();
+   * const legacy = await (await session.get(oldPage)).text('windows-1252');
    * ```
    */
-  text(): Promise<string> {
+  text(encoding?: string): Promise<string> {
+    const decoder = textDecoderFor(encoding, this.charset);
     const scope = storage.getStore();
     const ready = this.exchange.bodyIfReady(scope);
-    if (ready !== undefined) return Promise.resolve(decodeText(ready, this.headerValue('content-type')));
-    return this.exchange.readAll(scope).then((bytes) => decodeText(bytes, this.headerValue('content-type')));
+    if (ready !== undefined) return Promise.resolve(decodeText(ready, decoder));
+    return this.exchange.readAll(scope).then((bytes) => decodeText(bytes, decoder));
   }
 
   /**
-   * The body parsed as JSON (a `SyntaxError` if it is not JSON). A checkpoint.
+   * The body parsed as JSON. A checkpoint. Decided against `fetch` and aiohttp (docs/http.md): the
+   * content type is not checked (as `fetch`: servers mislabel JSON), an empty body gives `null` (as
+   * aiohttp: a 204 from a JSON API reads without a special case), and a body that is not JSON throws a
+   * `SyntaxError` naming the URL, status and content type, with the parser's error as `cause`.
    *
    * @example
    * ```ts
@@ -126,18 +188,31 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * ```
    */
   json<T = unknown>(): Promise<T> {
+    const decoder = textDecoderFor(undefined, this.charset);
     const scope = storage.getStore();
     const ready = this.exchange.bodyIfReady(scope);
     if (ready !== undefined) {
       try {
-        return Promise.resolve(JSON.parse(decodeText(ready, this.headerValue('content-type'))) as T);
+        return Promise.resolve(this.parseJson<T>(ready, decoder));
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.exchange
-      .readAll(scope)
-      .then((bytes) => JSON.parse(decodeText(bytes, this.headerValue('content-type'))) as T);
+    return this.exchange.readAll(scope).then((bytes) => this.parseJson<T>(bytes, decoder));
+  }
+
+  /** @internal */
+  private parseJson<T>(bytes: Buffer, decoder: TextDecoder | undefined): T {
+    const text = decodeText(bytes, decoder);
+    if (text.trim() === '') return null as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new SyntaxError(
+        `The body of ${this.method} ${this.url} (${this.status}, ${this.contentType}) is not JSON: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
   }
 
   /**
@@ -239,16 +314,36 @@ function toArrayBuffer(bytes: Buffer): ArrayBuffer {
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
-/** Decodes with the `Content-Type`'s charset (UTF-8 when absent or unknown); drops a UTF-8 byte-order mark. */
-function decodeText(bytes: Buffer, contentType: string | undefined): string {
-  const charset = contentType === undefined ? undefined : CHARSET.exec(contentType)?.[1]?.toLowerCase();
-  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') {
-    const text = bytes.toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+/**
+ * The decoder for an explicit `encoding` (a `RangeError` if unknown) or a declared `charset` (ignored if
+ * unknown); `undefined` for UTF-8, which Buffer decodes fastest.
+ */
+function textDecoderFor(encoding: unknown, charset: string | null): TextDecoder | undefined {
+  if (encoding !== undefined) {
+    if (typeof encoding !== 'string') {
+      throw new TypeError(`ClientResponse.text: encoding must be a string, received ${describe(encoding)}`);
+    }
+    try {
+      const decoder = new TextDecoder(encoding);
+      return decoder.encoding === 'utf-8' ? undefined : decoder;
+    } catch {
+      throw new RangeError(
+        `ClientResponse.text: encoding must be an encoding label such as 'utf-8' or 'latin1', received ${describe(encoding)}`,
+      );
+    }
   }
+  if (charset === null || charset === 'utf-8' || charset === 'utf8') return undefined;
   try {
-    return new TextDecoder(charset).decode(bytes);
+    const decoder = new TextDecoder(charset);
+    return decoder.encoding === 'utf-8' ? undefined : decoder;
   } catch {
-    return bytes.toString('utf8');
+    return undefined;
   }
+}
+
+/** Decodes `bytes`; drops a UTF-8 byte-order mark (TextDecoder drops the others' own). */
+function decodeText(bytes: Buffer, decoder: TextDecoder | undefined): string {
+  if (decoder !== undefined) return decoder.decode(bytes);
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -14,7 +14,9 @@ import type { Permit } from '../sync/permit.js';
 import { RateLimiter } from '../sync/rate-limiter.js';
 import { Semaphore } from '../sync/semaphore.js';
 import { clockOf, sleep } from '../tasks/sleep.js';
-import type { ClientResponse } from './client-response.js';
+import type { ClientResponse, RedirectHop } from './client-response.js';
+import { type CookieJarLike, isCookieJar, SessionCookies } from './cookies.js';
+import { authorizationOf, type BasicAuth, redactUrl } from './credentials.js';
 import { ClientConnectionError, HttpStatusError, TooManyRedirects } from './errors.js';
 import { Exchange, LiveExchanges } from './exchange.js';
 import { HostPool, type PoolSettings } from './host-pool.js';
@@ -102,6 +104,16 @@ export interface ClientSessionOptions {
   allowInsecureRedirects?: boolean;
   /** How long an idle keep-alive connection is kept, in milliseconds. Default 4000 (undici's). */
   keepAliveTimeout?: number;
+  /**
+   * HTTP Basic credentials sent with every request (only to `baseUrl`'s origin when `baseUrl` is given, as
+   * aiohttp does). Credentials in `baseUrl` itself are used the same way; giving both is a `TypeError`.
+   */
+  auth?: BasicAuth;
+  /**
+   * The cookie jar: by default one of the session's own (RFC 6265, on `tough-cookie`); `false` for none;
+   * or a jar to share or persist, such as a `tough-cookie` `CookieJar` with a synchronous store.
+   */
+  cookieJar?: CookieJarLike | false;
 }
 
 /** Per-request behaviour after merging the request's options over the session's. @internal */
@@ -140,6 +152,8 @@ const SESSION_KEYS = new Set([
   'maxRedirects',
   'allowInsecureRedirects',
   'keepAliveTimeout',
+  'auth',
+  'cookieJar',
 ]);
 
 const REQUEST_KEYS = new Set([
@@ -155,6 +169,7 @@ const REQUEST_KEYS = new Set([
   'maxRedirects',
   'allowRedirects',
   'allowInsecureRedirects',
+  'auth',
   'signal',
 ]);
 
@@ -225,6 +240,14 @@ export class ClientSession implements AsyncDisposable {
   private lastTarget: Target | undefined = undefined;
   /** @internal aborts the waits of requests queued for a permit or a token when the session closes. */
   private closeController: AbortController | undefined = undefined;
+  /** @internal the `Authorization` value of the session's credentials. */
+  private readonly authorization: string | undefined;
+  /** @internal the origin the session's credentials go to (undefined: every origin). */
+  private readonly authOrigin: string | undefined;
+  /** @internal `headers` plus the session's `Authorization`. */
+  private readonly authHeaders: Record<string, string>;
+  /** @internal undefined when `cookieJar: false`. */
+  private readonly cookies: SessionCookies | undefined;
 
   constructor(options?: ClientSessionOptions) {
     const where = 'ClientSession';
@@ -233,11 +256,38 @@ export class ClientSession implements AsyncDisposable {
     for (const key of Object.keys(given)) {
       if (!SESSION_KEYS.has(key)) throw new TypeError(`${where}: unknown option '${key}'`);
     }
+    let authorization: string | undefined;
     if (given.baseUrl !== undefined) {
       this.baseUrl = parseUrl(given.baseUrl, undefined, 'options.baseUrl', where);
+      // Relative URLs would inherit userinfo from the base: it becomes the session's credentials instead.
+      authorization = targetOf(this.baseUrl).authorization;
+      this.authOrigin = this.baseUrl.origin;
+    }
+    if (given.auth !== undefined) {
+      if (authorization !== undefined) {
+        throw new TypeError(
+          `${where}: pass credentials either in options.baseUrl or in options.auth, not both`,
+        );
+      }
+      authorization = authorizationOf(given.auth, 'options.auth', where);
     }
     const extra = normalizeHeaders(given.headers, `${where} (options.headers)`, true);
+    if (authorization !== undefined && typeof extra.authorization === 'string') {
+      throw new TypeError(
+        `${where}: pass either options.auth (or URL credentials) or an Authorization header, not both`,
+      );
+    }
     this.headers = mergeHeaders(Object.assign(Object.create(null), DEFAULT_HEADERS), extra);
+    this.authorization = authorization;
+    this.authHeaders =
+      authorization === undefined ? this.headers : mergeHeaders(this.headers, { authorization });
+    const cookieJar = given.cookieJar;
+    if (cookieJar !== undefined && cookieJar !== false && !isCookieJar(cookieJar)) {
+      throw new TypeError(
+        `${where}: options.cookieJar must be false or a cookie jar (getCookieStringSync, setCookieSync), received ${describe(cookieJar)}`,
+      );
+    }
+    this.cookies = cookieJar === false ? undefined : new SessionCookies(cookieJar);
     this.params = given.params === undefined ? [] : paramPairs(given.params, `${where} (options.params)`);
     const limit = given.limit ?? 100;
     checkInteger(limit, 'options.limit', where, 0);
@@ -462,11 +512,40 @@ export class ClientSession implements AsyncDisposable {
     const requestParams =
       options?.params === undefined ? undefined : paramPairs(options.params, `${where} (options.params)`);
     const target = this.targetFor(input, requestParams, where);
-    if (options === undefined) return makeHop(target, method, this.headers, null, true);
-    let headers =
-      options.headers === undefined
-        ? this.headers
-        : mergeHeaders(this.headers, normalizeHeaders(options.headers, `${where} (options.headers)`, true));
+    let authorization = target.authorization;
+    if (options?.auth !== undefined) {
+      const own = authorizationOf(options.auth, 'options.auth', where);
+      if (authorization !== undefined) {
+        throw new TypeError(`${where}: pass credentials either in the URL or in options.auth, not both`);
+      }
+      authorization = own;
+    }
+    const explicit = authorization !== undefined;
+    const sessionAuth =
+      !explicit &&
+      this.authorization !== undefined &&
+      (this.authOrigin === undefined || this.authOrigin === target.origin);
+    const base = sessionAuth ? this.authHeaders : this.headers;
+    if (options === undefined) {
+      return makeHop(
+        target,
+        method,
+        explicit ? mergeHeaders(base, { authorization: authorization as string }) : base,
+        null,
+        true,
+      );
+    }
+    let headers = base;
+    if (options.headers !== undefined) {
+      const extra = normalizeHeaders(options.headers, `${where} (options.headers)`, true);
+      if (explicit && typeof extra.authorization === 'string') {
+        throw new TypeError(
+          `${where}: pass either options.auth (or URL credentials) or an Authorization header, not both`,
+        );
+      }
+      headers = mergeHeaders(headers, extra);
+    }
+    if (explicit) headers = mergeHeaders(headers, { authorization: authorization as string });
     const { body, contentType, replayable } = encodeBody(options, where);
     if (contentType !== undefined && headers['content-type'] === undefined) {
       headers = mergeHeaders(headers, { 'content-type': contentType });
@@ -534,10 +613,17 @@ export class ClientSession implements AsyncDisposable {
     raise: boolean,
   ): Promise<ClientResponse> {
     let hop = first;
-    let history: string[] | undefined;
+    let history: RedirectHop[] | undefined;
     let response: ClientResponse;
+    const cookies = this.cookies;
     for (;;) {
-      response = await this.send(hop, settings, scope, signal);
+      response = await this.send(
+        cookies === undefined ? hop : cookies.withCookies(hop),
+        settings,
+        scope,
+        signal,
+      );
+      if (cookies !== undefined) cookies.store(response.rawHeader('set-cookie'), hop.href);
       const status = response.status;
       if (!settings.followRedirects || !isRedirectStatus(status)) break;
       const location = response.headerValue('location');
@@ -545,7 +631,7 @@ export class ClientSession implements AsyncDisposable {
       history ??= [];
       if (history.length >= settings.maxRedirects) {
         response.release();
-        throw new TooManyRedirects(settings.maxRedirects, [...history, hop.href]);
+        throw new TooManyRedirects(settings.maxRedirects, [...history.map((h) => h.url), hop.href]);
       }
       let next: Hop | undefined;
       try {
@@ -556,7 +642,7 @@ export class ClientSession implements AsyncDisposable {
       }
       if (next === undefined) break;
       response.release();
-      history.push(hop.href);
+      history.push({ status, url: hop.href, headers: response.headers });
       hop = next;
     }
     if (history !== undefined) response.redirectHistory = history;
@@ -701,7 +787,7 @@ function parseUrl(input: unknown, base: URL | undefined, name: string, where: st
       url = base === undefined ? new URL(input) : new URL(input, base);
     } catch {
       throw new TypeError(
-        `${where}: ${name} must be an absolute URL${base === undefined ? '' : ' or one relative to baseUrl'}, received ${describe(input)}`,
+        `${where}: ${name} must be an absolute URL${base === undefined ? '' : ' or one relative to baseUrl'}, received ${describe(typeof input === 'string' ? redactUrl(input) : input)}`,
       );
     }
   } else if (input instanceof URL) {
@@ -710,7 +796,9 @@ function parseUrl(input: unknown, base: URL | undefined, name: string, where: st
     throw new TypeError(`${where}: ${name} must be a string or a URL, received ${describe(input)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`${where}: ${name} must be an http: or https: URL, received ${describe(url.href)}`);
+    throw new TypeError(
+      `${where}: ${name} must be an http: or https: URL, received ${describe(redactUrl(url.href))}`,
+    );
   }
   return url;
 }

@@ -58,6 +58,19 @@ function detach(chunk: Buffer): Buffer {
   return copy;
 }
 
+/** A request body stream that records its own failure on `exchange`, so it is reported as itself. */
+async function* guardBody(
+  source: AsyncIterable<Uint8Array | string>,
+  exchange: Exchange,
+): AsyncGenerator<Uint8Array | string> {
+  try {
+    yield* source;
+  } catch (error) {
+    exchange.bodyFailure = { error };
+    throw error;
+  }
+}
+
 /** The bookkeeping a session keeps of its exchanges. @internal */
 export interface ExchangeOwner {
   /** Exchanges with something on the wire, to abort when the session closes. */
@@ -202,6 +215,8 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   private released = false;
   /** The error every read gets from now on; set once. */
   private error: unknown = undefined;
+  /** @internal what the request body stream threw, if it did (boxed: anything can be thrown). */
+  bodyFailure: { error: unknown } | undefined = undefined;
 
   constructor(
     owner: ExchangeOwner,
@@ -244,6 +259,11 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
       headers = Object.assign(Object.create(null) as Record<string, string>, headers);
       headers['content-type'] = encoded.headers.get('content-type') as string;
       body = encoded.body as unknown as Dispatcher.DispatchOptions['body'];
+    } else if (!hop.replayable && hop.body !== null) {
+      body = guardBody(
+        hop.body as AsyncIterable<Uint8Array | string>,
+        this,
+      ) as unknown as Dispatcher.DispatchOptions['body'];
     }
     this.host.pool.dispatch({ path: hop.path, method: this.method, headers, body: body ?? null }, this);
     return waiter.promise;
@@ -342,6 +362,11 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
     const wire = this.wire;
     if (wire === WIRE_DONE) return;
     this.finishWire(false);
+    // The caller's own body stream failed: its error, not a connection failure.
+    if (this.bodyFailure !== undefined) {
+      this.fail(this.bodyFailure.error);
+      return;
+    }
     this.fail(
       translateError(
         err,

@@ -4,8 +4,10 @@
  * safe redirects, decoded bodies, and requests that stop when their task is cancelled.
  * @module
  */
-export { ClientResponse } from './client-response.js';
+export { ClientResponse, type RedirectHop } from './client-response.js';
 export { ClientSession, type ClientSessionOptions, type RateLimitOptions } from './client-session.js';
+export type { CookieJarLike } from './cookies.js';
+export type { BasicAuth } from './credentials.js';
 export {
   ClientConnectionError,
   ClientPayloadError,

@@ -4,6 +4,7 @@
  * origin (`Authorization`, `Cookie`, `Proxy-Authorization`: scheme, host or port differs).
  * @module
  */
+import { redactUrl } from './credentials.js';
 import { InvalidRedirectError } from './errors.js';
 import { type Hop, makeHop, targetOf } from './request-options.js';
 
@@ -35,12 +36,15 @@ export function nextHop(hop: Hop, status: number, location: string, allowInsecur
   try {
     target = new URL(location, hop.url);
   } catch {
-    throw new InvalidRedirectError(`Redirect from ${hop.href} to an invalid URL: ${location}`, location);
+    const shown = redactUrl(location);
+    throw new InvalidRedirectError(`Redirect from ${hop.href} to an invalid URL: ${shown}`, shown);
   }
+  // Userinfo in a Location is used for that hop as Basic auth (as aiohttp does) and never kept in a URL.
+  const next = targetOf(target);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new InvalidRedirectError(
-      `Redirect from ${hop.href} to a non-HTTP URL refused: ${target.href}`,
-      target.href,
+      `Redirect from ${hop.href} to a non-HTTP URL refused: ${redactUrl(target.href)}`,
+      redactUrl(target.href),
     );
   }
   if (hop.url.protocol === 'https:' && target.protocol === 'http:' && !allowInsecure) {
@@ -62,7 +66,11 @@ export function nextHop(hop: Hop, status: number, location: string, allowInsecur
     return undefined;
   }
   if (target.origin !== hop.origin) headers = without(headers, CREDENTIAL_HEADERS);
-  return makeHop(targetOf(target), method, headers, body, hop.replayable);
+  if (next.authorization !== undefined) {
+    headers = Object.assign(Object.create(null) as Record<string, string>, headers);
+    headers.authorization = next.authorization;
+  }
+  return makeHop(next, method, headers, body, hop.replayable);
 }
 
 /** A copy of `headers` without `names` (lower case), or `headers` itself when none is present. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { describe } from '../core/validate.js';
+import { type BasicAuth, takeCredentials } from './credentials.js';
 import type { RetryOptions } from './retry.js';
 import type { ClientTimeout } from './timeouts.js';
 
@@ -107,6 +108,11 @@ export interface RequestOptions {
   allowRedirects?: boolean;
   /** Follow an https → http redirect instead of throwing `InvalidRedirectError` (default false). */
   allowInsecureRedirects?: boolean;
+  /**
+   * HTTP Basic credentials for this request (over the session's). Credentials in the URL itself are used
+   * the same way and removed from it; giving both is a `TypeError`.
+   */
+  auth?: BasicAuth;
   /** Aborts the request (and the reading of its body) with `signal.reason`. */
   signal?: AbortSignal;
 }
@@ -121,11 +127,17 @@ export interface Target {
   readonly origin: string;
   /** Path and query, as sent on the request line. */
   readonly path: string;
+  /** The `Authorization` value made of the URL's userinfo, which is no longer in `url` or `href`. */
+  readonly authorization: string | undefined;
 }
 
-/** The {@link Target} of `url` (which must not be changed afterwards: targets may be cached). @internal */
+/**
+ * The {@link Target} of `url` (which must not be changed afterwards: targets may be cached). Userinfo is
+ * taken out of `url` here, the one place every request and redirect URL passes through. @internal
+ */
 export function targetOf(url: URL): Target {
-  return { url, href: url.href, origin: url.origin, path: url.pathname + url.search };
+  const authorization = takeCredentials(url);
+  return { url, href: url.href, origin: url.origin, path: url.pathname + url.search, authorization };
 }
 
 /**
@@ -144,6 +156,7 @@ export function makeHop(
     href: target.href,
     origin: target.origin,
     path: target.path,
+    authorization: target.authorization,
     method,
     headers,
     body,
@@ -187,6 +200,9 @@ export function normalizeHeaders(
         throw new TypeError(`${where}: header '${name}' must be a string, received ${describe(one)}`);
       }
       const text = String(one);
+      if (/[\r\n\0]/.test(text)) {
+        throw new TypeError(`${where}: header '${name}' must not contain CR, LF or NUL characters`);
+      }
       const previous = out[key];
       out[key] =
         previous === undefined || previous === null

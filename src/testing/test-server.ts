@@ -499,12 +499,17 @@ function integer(text: string | undefined, min: number, max: number): number {
  * console.log(res.status, server.requests); // 200 1
  * ```
  */
-export async function startTestServer(options?: TestServerOptions): Promise<TestServer> {
+export function startTestServer(options?: TestServerOptions): Promise<TestServer> {
+  // Bad arguments throw here, at the call, not as a rejection.
   checkOptions(options, 'startTestServer');
   const port = options?.port ?? 0;
   checkInteger(port, 'options.port', 'startTestServer', 0);
   if (port > 65535)
     throw new RangeError(`startTestServer: options.port must be <= 65535, received ${describe(port)}`);
+  return listen(port);
+}
+
+async function listen(port: number): Promise<TestServer> {
   const server = createServer({ keepAliveTimeout: 5000 });
   server.listen(port, HOST);
   await once(server, 'listening');

@@ -109,11 +109,14 @@ describe('redirects against the server', () => {
     assert.equal(res.status, 200);
     assert.equal(res.url, `${server.url}/get`);
     assert.equal(res.redirected, true);
-    assert.deepEqual(res.history, [
-      `${server.url}/redirect/3`,
-      `${server.url}/redirect/2`,
-      `${server.url}/redirect/1`,
-    ]);
+    assert.deepEqual(
+      res.history.map((hop) => [hop.status, hop.url, hop.headers.get('location')]),
+      [
+        [302, `${server.url}/redirect/3`, '/redirect/2'],
+        [302, `${server.url}/redirect/2`, '/redirect/1'],
+        [302, `${server.url}/redirect/1`, '/get'],
+      ],
+    );
     await res.text();
     // The redirect responses were released: their connection was reused.
     assert.ok(server.connections <= 2, `connections: ${server.connections}`);

@@ -156,9 +156,10 @@ describe('startTestServer', () => {
     assert.equal(server.openConnections, 0);
   });
 
-  test('bad options are rejected with the argument named', async () => {
-    await assert.rejects(startTestServer({ port: -1 }), RangeError);
-    await assert.rejects(startTestServer({ port: 70000 }), /options\.port/);
-    await assert.rejects(startTestServer('x' as never), TypeError);
+  test('bad options throw synchronously at the call, naming the argument', () => {
+    assert.throws(() => startTestServer({ port: -1 }), RangeError);
+    assert.throws(() => startTestServer({ port: 70000 }), /options\.port/);
+    assert.throws(() => startTestServer({ port: 1.5 }), /options\.port/);
+    assert.throws(() => startTestServer('x' as never), TypeError);
   });
 });
