@@ -161,11 +161,7 @@ export class Waiter<T> {
     this.state = GRANTED;
     this.value = value;
     this.leaveQueue();
-    pendingGrants.push(this as Waiter<unknown>);
-    if (!grantsScheduled) {
-      grantsScheduled = true;
-      grantsTick.then(deliverGrants);
-    }
+    deliverWithGrants(this);
   }
 
   /** Rejects with `reason` because the scope or signal was cancelled; hands back a grant not yet delivered. */
@@ -219,7 +215,12 @@ export class Waiter<T> {
   }
 }
 
-let pendingGrants: Waiter<unknown>[] = [];
+/** What a batch delivers: a granted waiter, or the resolution of a caller nothing can cancel. */
+interface Deliverable {
+  deliver(): void;
+}
+
+let pendingGrants: Deliverable[] = [];
 let grantsScheduled = false;
 /**
  * Schedules the batch as a promise reaction rather than with `queueMicrotask`, which in Node wraps every call
@@ -233,6 +234,25 @@ function deliverGrants(): void {
   pendingGrants = [];
   grantsScheduled = false;
   for (let i = 0; i < batch.length; i++) batch[i]!.deliver();
+}
+
+/**
+ * True while grants made in this turn wait for their microtask. A caller that nothing can cancel could be
+ * resolved at once, but then it would resume before those granted ahead of it: it must queue behind them
+ * ({@link deliverWithGrants}) to keep first come, first served.
+ * @internal
+ */
+export function grantsPending(): boolean {
+  return pendingGrants.length !== 0;
+}
+
+/** Calls `deliverable.deliver()` with the pending batch of grants, after those already in it. @internal */
+export function deliverWithGrants(deliverable: Deliverable): void {
+  pendingGrants.push(deliverable);
+  if (!grantsScheduled) {
+    grantsScheduled = true;
+    grantsTick.then(deliverGrants);
+  }
 }
 
 /**

@@ -18,8 +18,13 @@ export interface ItemStore<T> {
    * `tolerant` a throwing comparison counts as a tie instead (where the error would reach nobody).
    */
   push(item: T, tolerant: boolean): void;
-  /** Removes and returns the item to deliver next (`size > 0`); the same rules for a throwing comparison. */
-  take(tolerant: boolean): T;
+  /**
+   * Removes and returns the item to deliver next (`size > reserved`); the same rules for a throwing
+   * comparison. `reserved` items are promised to getters already woken, which take theirs when their grant
+   * is delivered: a FIFO store leaves the first `reserved` items for them (they waited longer); in a LIFO or
+   * priority store the order of taking is the store's own order, so it ignores `reserved`.
+   */
+  take(tolerant: boolean, reserved: number): T;
   /** Undoes the last `take()` (its getter was cancelled before receiving the item): the item is next again. */
   restore(item: T): void;
   /** Drops every item (`shutdown(true)`). */

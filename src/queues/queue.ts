@@ -4,9 +4,11 @@
  *
  * How items move (asyncio's own protocol, on the core's tentative grants). A put while getters wait stores
  * the item and wakes the longest-waiting getter with a tentative grant; that item is now reserved: it no
- * longer counts in `qsize()` and no other getter can take it. When the grant is delivered (a microtask
- * later), the getter takes the item at the head of the queue, so items leave in exactly the order of the
- * queue. A getter cancelled before that hands its wake-up to the next getter, and the item stays at the
+ * longer counts in `qsize()` and no other getter can take it, but it still occupies its slot (`full()`), so
+ * the queue never holds more than `maxsize` items even if the getter gives it back. When the grant is
+ * delivered (a microtask later), the getter takes the item at the head of the queue, so items leave in
+ * exactly the order of the queue (a `get()` that does not wait takes the first item after the reserved
+ * ones). A getter cancelled before that hands its wake-up to the next getter, and the item stays at the
  * head. Symmetrically, a `put()` on a full queue waits; a slot freed by a `get()` is promised to the
  * longest-waiting putter, whose item enters the queue when its grant is delivered; a putter cancelled in
  * between adds nothing and the slot goes to the next putter. `LifoQueue` and `PriorityQueue` change only the
@@ -85,6 +87,7 @@ class GetWaiter<T> extends Waiter<T> {
     this.holding = true;
     super.deliver(); // resolves, or finds the task cancelled and calls revoke(item)
     this.holding = false;
+    owner.slotFreed();
   }
 
   protected override revoke(item: T): void {
@@ -206,12 +209,12 @@ export class Queue<T> {
   }
 
   /**
-   * True if `putNowait()` would throw `QueueFull`: `maxsize` items are in the queue, or some free slots are
-   * already promised to waiting `put()` calls that have not resumed yet (they go first). Never true for an
-   * unbounded queue.
+   * True if `putNowait()` would throw `QueueFull`: `maxsize` items are in the queue, counting the free slots
+   * already promised to waiting `put()` calls and the items handed to woken `get()` calls that have not
+   * resumed yet (so it can be true while `qsize() < maxsize`). Never true for an unbounded queue.
    */
   full(): boolean {
-    return this.maxsize !== 0 && this.store.size - this.reserved + this.promised >= this.maxsize;
+    return this.maxsize !== 0 && this.store.size + this.promised >= this.maxsize;
   }
 
   /**
@@ -236,7 +239,7 @@ export class Queue<T> {
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
-    if (this.maxsize === 0 || this.store.size - this.reserved + this.promised < this.maxsize) {
+    if (this.maxsize === 0 || this.store.size + this.promised < this.maxsize) {
       try {
         this.commit(item, false);
       } catch (err) {
@@ -294,7 +297,7 @@ export class Queue<T> {
     if (this.store.size > this.reserved) {
       let item: T;
       try {
-        item = this.store.take(false);
+        item = this.store.take(false, this.reserved);
       } catch (err) {
         return Promise.reject(err); // a PriorityQueue's compare threw: nothing was taken
       }
@@ -327,7 +330,7 @@ export class Queue<T> {
       if (this.stateCode !== ALIVE) throw new QueueShutDown();
       throw new QueueEmpty();
     }
-    const item = this.store.take(false);
+    const item = this.store.take(false, this.reserved);
     if (this.putters.head !== undefined) this.servePutters();
     return item;
   }
@@ -505,9 +508,10 @@ export class Queue<T> {
   /** @internal Reserves the next available item for the longest-waiting getter. */
   private wakeGetter(): void {
     const getter = this.getters.head!;
-    if (getter.scope === undefined && getter.signal === undefined) {
-      // Outside every task and without a signal nothing can cancel the getter: deliver at once.
-      getter.resolve(this.store.take(true));
+    if (this.reserved === 0 && getter.scope === undefined && getter.signal === undefined) {
+      // Outside every task and without a signal nothing can cancel the getter: deliver at once, unless
+      // getters woken before it have not taken their items yet (it would take one of theirs).
+      getter.resolve(this.store.take(true, 0));
       return;
     }
     this.reserved++;
@@ -516,9 +520,14 @@ export class Queue<T> {
 
   /** @internal A woken getter's grant is being delivered: it takes the item at the head (never throws). */
   takeReserved(): T {
-    const item = this.store.take(true);
+    const item = this.store.take(true, 0);
     this.reserved--;
     return item;
+  }
+
+  /** @internal A woken getter's grant was settled: if it took its item, a slot is free for a putter. */
+  slotFreed(): void {
+    if (this.putters.head !== undefined) this.servePutters();
   }
 
   /**
@@ -536,8 +545,6 @@ export class Queue<T> {
   commitPromised(item: T): void {
     this.promised--;
     this.commit(item, true);
-    // The item may be reserved for a woken getter already (not in qsize()): the slot is free again.
-    if (this.putters.head !== undefined) this.servePutters();
   }
 
   /** @internal A putter's promised slot was not taken (cancelled, or the queue shut down). */
@@ -553,8 +560,9 @@ export class Queue<T> {
       putter !== undefined && this.stateCode === ALIVE && !this.full();
       putter = this.putters.head
     ) {
-      if (putter.scope === undefined && putter.signal === undefined) {
-        // Nothing can cancel it: deliver at once.
+      if (this.promised === 0 && putter.scope === undefined && putter.signal === undefined) {
+        // Nothing can cancel it: deliver at once, unless putters served before it have not added their
+        // items yet (its item would overtake theirs).
         putter.resolve(undefined);
         this.commit(putter.item, true);
       } else {

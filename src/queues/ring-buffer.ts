@@ -23,7 +23,8 @@ export class RingBuffer<T> implements ItemStore<T> {
     this.size++;
   }
 
-  take(): T {
+  take(_tolerant: boolean, reserved: number): T {
+    if (reserved !== 0) return this.takeAfter(reserved);
     const items = this.items;
     const head = this.head;
     const item = items[head] as T;
@@ -39,6 +40,19 @@ export class RingBuffer<T> implements ItemStore<T> {
     this.head = (this.head - 1) & this.mask;
     this.items[this.head] = item;
     this.size++;
+  }
+
+  /** Takes the item after the first `reserved` ones and moves those up by one: O(reserved), rarely > 1. */
+  private takeAfter(reserved: number): T {
+    const items = this.items;
+    const mask = this.mask;
+    const head = this.head;
+    const item = items[(head + reserved) & mask] as T;
+    for (let i = reserved; i > 0; i--) items[(head + i) & mask] = items[(head + i - 1) & mask];
+    items[head] = undefined;
+    this.head = (head + 1) & mask;
+    this.size--;
+    return item;
   }
 
   clear(): void {

@@ -8,20 +8,33 @@
  * serves the lower ticket first, so the order is first come, first served across both.
  * @module
  */
-import { WaiterQueue } from '../core/waiter.js';
-import { type AcquireWaiter, handTo } from './acquire-waiter.js';
-import type { Permit } from './permit.js';
+import { deliverWithGrants, grantsPending, WaiterQueue } from '../core/waiter.js';
+import { type AcquireWaiter, type Grant, handTo } from './acquire-waiter.js';
 
 /** What a queue grants for: the Lock or the Semaphore. @internal */
 export interface GrantTarget {
   /**
-   * Called once per grant, before it is handed out: returns a Permit when the waiter wants one (a Lock also
-   * numbers the new holding here; `restoreToken` is the number `Condition.wait` takes the lock back under).
+   * Called once per grant, before it is handed out: returns a Permit when the waiter wants one, else the
+   * Lock's number of the new holding (`restoreToken` is the number `Condition.wait` takes the lock back
+   * under), which the waiter must release under, or undefined (a Semaphore).
    */
-  grantValue(wantsPermit: boolean, restoreToken: number): Permit | undefined;
+  grantValue(wantsPermit: boolean, restoreToken: number): Grant;
 }
 
-type Resolver = (value: Permit | undefined) => void;
+type Resolver = (value: Grant) => void;
+
+/** The resolution of a caller nothing can cancel, queued behind grants not yet delivered. */
+class PlainDelivery {
+  private readonly resolve: Resolver;
+  private readonly value: Grant;
+  constructor(resolve: Resolver, value: Grant) {
+    this.resolve = resolve;
+    this.value = value;
+  }
+  deliver(): void {
+    this.resolve(this.value);
+  }
+}
 
 /** Compact the resolver arrays once this many entries were served and they are half dead. */
 const COMPACT_AFTER = 1024;
@@ -50,10 +63,10 @@ export class AcquireQueue {
   }
 
   /** Queues a caller that nothing can cancel; the promise resolves with its grant. */
-  pushPlain(wantsPermit: boolean): Promise<Permit | undefined> {
+  pushPlain(wantsPermit: boolean): Promise<Grant> {
     const ticket = ++this.counter;
     this.tickets.push(wantsPermit ? -ticket : ticket);
-    return new Promise<Permit | undefined>((resolve) => {
+    return new Promise<Grant>((resolve) => {
       this.resolvers.push(resolve);
     });
   }
@@ -70,7 +83,10 @@ export class AcquireQueue {
         this.resolvers[head] = undefined;
         this.head = head + 1;
         this.compact();
-        resolve(target.grantValue(wantsPermit, 0));
+        const value = target.grantValue(wantsPermit, 0);
+        // Resolved at once unless grants made before it are still on their way (it would resume first).
+        if (grantsPending()) deliverWithGrants(new PlainDelivery(resolve, value));
+        else resolve(value);
         return true;
       }
     }
@@ -80,8 +96,9 @@ export class AcquireQueue {
     // A Permit goes to code we do not control, so its grant stays tentative until delivered (a cancel in
     // between hands it on). `runExclusive` (and Condition's shielded re-acquire) check for cancellation
     // themselves when they resume and hand the grant on then: they are resolved at once, which saves
-    // a microtask per hand-over.
+    // a microtask per hand-over, unless grants made before are still on their way (FIFO).
     if (waiter.wantsPermit) handTo(waiter, value);
+    else if (grantsPending()) waiter.grant(value);
     else waiter.resolve(value);
     return true;
   }

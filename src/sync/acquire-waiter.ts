@@ -3,7 +3,7 @@
  * cancelled in between) is handed on to the next waiter by the owner (DESIGN principle 5).
  * @module
  */
-import { Waiter } from '../core/waiter.js';
+import { grantsPending, Waiter } from '../core/waiter.js';
 import type { Permit } from './permit.js';
 
 /** The side of a primitive that hands a revoked grant on. @internal */
@@ -12,8 +12,14 @@ export interface GrantSource {
   handOn(): void;
 }
 
+/**
+ * What an acquisition is granted: a Permit for `acquire()`; for `runExclusive` and the Condition's
+ * re-acquire, the Lock's number of the new holding (undefined for a Semaphore). @internal
+ */
+export type Grant = Permit | number | undefined;
+
 /** @internal */
-export class AcquireWaiter extends Waiter<Permit | undefined> {
+export class AcquireWaiter extends Waiter<Grant> {
   /** `acquire()` wants a Permit; `runExclusive` and the Condition's re-acquire do not (no allocation). */
   readonly wantsPermit: boolean;
   /** A Lock holding number to take the lock back under (`Condition.wait`); 0 for a new holding. */
@@ -35,10 +41,11 @@ export class AcquireWaiter extends Waiter<Permit | undefined> {
 
 /**
  * Gives `value` to a waiter just taken off a queue. A waiter linked to no scope and no signal cannot be
- * cancelled, so it is resolved at once; otherwise the grant is tentative until it is delivered.
+ * cancelled, so it is resolved at once (unless grants made before it are still on their way: then it
+ * queues behind them, to resume in turn); otherwise the grant is tentative until it is delivered.
  * @internal
  */
 export function handTo<T>(waiter: Waiter<T>, value: T): void {
-  if (waiter.scope === undefined && waiter.signal === undefined) waiter.resolve(value);
+  if (waiter.scope === undefined && waiter.signal === undefined && !grantsPending()) waiter.resolve(value);
   else waiter.grant(value);
 }

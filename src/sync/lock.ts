@@ -10,7 +10,7 @@ import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
-import { AcquireWaiter } from './acquire-waiter.js';
+import { AcquireWaiter, type Grant } from './acquire-waiter.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -188,10 +188,14 @@ export class Lock {
     if (!this.waiters.grantNext(this)) this.held = false;
   }
 
-  /** @internal numbers the new holding and makes its Permit if the waiter wants one. */
-  grantValue(wantsPermit: boolean, restoreToken: number): Permit | undefined {
+  /**
+   * @internal numbers the new holding: its Permit if the waiter wants one, else the number itself. The
+   * waiter must release under the number it was granted, not read `holding` when it resumes: by then a
+   * hand `release()` may have given the lock to the next waiter, whose holding it would end (issue 11).
+   */
+  grantValue(wantsPermit: boolean, restoreToken: number): Grant {
     const token = (this.holding = restoreToken === 0 ? ++this.counter : restoreToken);
-    return wantsPermit ? new Permit(this, token) : undefined;
+    return wantsPermit ? new Permit(this, token) : token;
   }
 
   /** @internal called by a Permit (and by runExclusive) with the number of its holding. */
@@ -209,9 +213,8 @@ export class Lock {
   }
 
   /** @internal the wait of a caller that nothing can cancel (outside every task, no signal). */
-  private async runAfterPlain<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
-    await granted;
-    const token = this.holding;
+  private async runAfterPlain<T>(granted: Promise<Grant>, fn: () => PromiseLike<T> | T): Promise<T> {
+    const token = (await granted) as number;
     try {
       return await fn();
     } finally {
@@ -221,13 +224,12 @@ export class Lock {
 
   /** @internal */
   private async runAfter<T>(
-    granted: Promise<unknown>,
+    granted: Promise<Grant>,
     fn: () => PromiseLike<T> | T,
     scope: CancelScope | undefined,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    await granted;
-    const token = this.holding;
+    const token = (await granted) as number;
     // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the
     // lock goes on to the next waiter.
     if (scope !== undefined && scope.cancelReason !== undefined) {

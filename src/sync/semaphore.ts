@@ -8,7 +8,7 @@ import type { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
-import { AcquireWaiter } from './acquire-waiter.js';
+import { AcquireWaiter, type Grant } from './acquire-waiter.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -169,7 +169,7 @@ export class Semaphore {
   }
 
   /** @internal the value of one grant: a Permit for `acquire()`, nothing for `runExclusive`. */
-  grantValue(wantsPermit: boolean, _restoreToken: number): Permit | undefined {
+  grantValue(wantsPermit: boolean, _restoreToken: number): Grant {
     return wantsPermit ? new Permit(this, 0) : undefined;
   }
 

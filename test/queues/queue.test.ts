@@ -139,12 +139,13 @@ describe('Queue basics', () => {
       const getters = [createTask(() => q.get()), createTask(() => q.get())];
       await checkpoint();
       assert.equal(q.statistics().getters, 2);
-      q.putNowait('a');
-      q.putNowait('b'); // the second getter is woken: a reserved item frees its slot
-      const putter = createTask(() => q.put('c'));
+      q.putNowait('a'); // reserved for the first getter, still in its slot until that getter takes it
+      assert.throws(() => q.putNowait('b'), QueueFull);
+      const putters = [createTask(() => q.put('b')), createTask(() => q.put('c'))];
       const joiner = createTask(() => q.join());
       await checkpoint();
       assert.deepEqual(await Promise.all(getters), ['a', 'b']);
+      await putters[0];
       assert.deepEqual(q.statistics(), {
         qsize: 1,
         maxsize: 1,
@@ -154,8 +155,8 @@ describe('Queue basics', () => {
         joiners: 1,
         state: 'alive',
       });
-      await putter;
-      q.getNowait();
+      await putters[1];
+      assert.equal(q.getNowait(), 'c');
       q.taskDone();
       q.taskDone();
       q.taskDone();
@@ -270,28 +271,26 @@ describe('Queue.get', () => {
     });
   });
 
-  test('an item reserved for a woken getter does not count against maxsize; given back, it may exceed it briefly', async () => {
+  test('an item reserved for a woken getter still takes its slot: given back, the queue is never over maxsize', async () => {
     await run(async () => {
       const q = new Queue<string>(1);
       const getter = createTask(() => q.get());
       await checkpoint();
-      // One turn: 'a' is reserved for the getter, so 'b' fits; then the getter is cancelled before it resumes.
+      // One turn: 'a' is reserved for the getter (not in qsize()) but keeps its slot, so 'b' does not fit.
       q.putNowait('a');
       assert.equal(q.qsize(), 0);
-      q.putNowait('b');
       assert.equal(q.full(), true);
-      getter.cancel();
+      assert.throws(() => q.putNowait('b'), QueueFull);
+      getter.cancel(); // before it resumed: 'a' goes back to the head
       await assert.rejects(async () => getter, isCancelled);
-      assert.equal(q.qsize(), 2); // 'a' is back at the head: nothing was dropped to honour the bound
-      const putter = createTask(() => q.put('c'));
+      assert.equal(q.qsize(), 1);
+      const putter = createTask(() => q.put('b'));
       await checkpoint();
-      assert.equal(putter.done(), false); // waits until the queue is below maxsize again
+      assert.equal(putter.done(), false); // still full: 'b' waits
       assert.equal(q.getNowait(), 'a');
-      await checkpoint();
-      assert.equal(putter.done(), false);
-      assert.equal(q.getNowait(), 'b');
       await putter;
-      assert.equal(q.getNowait(), 'c');
+      assert.equal(q.qsize(), 1);
+      assert.equal(q.getNowait(), 'b');
     });
   });
 
