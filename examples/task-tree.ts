@@ -1,7 +1,8 @@
 // Seeing what a program waits for (docs/debugging.md): a pipeline that is stuck on purpose — a consumer
 // waits on an empty queue, a writer on a lock that is never released, a poller sleeps — prints its task
 // tree, as `run(main, { dumpOnSignal: 'SIGUSR2' })` would on `kill -USR2 <pid>`, then gives up.
-import { createTask, formatTaskTree, Lock, Queue, run, sleep, taskGroup, timeout } from 'asyncio-ts';
+import { createTask, Lock, Queue, run, sleep, taskGroup, timeout } from 'asyncio-ts';
+import { formatTaskTree } from 'asyncio-ts/debug';
 
 const jobs = new Queue<string>();
 const disk = new Lock();

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTask, formatTimeline, gather, readTraceFile, run, sleep, timelineSvg } from 'asyncio-ts';
+import { createTask, gather, run, sleep } from 'asyncio-ts';
+import { formatTimeline, readTraceFile, timelineSvg } from 'asyncio-ts/debug';
 
 async function job(i: number): Promise<string> {
   await sleep(1000); // one second of "I/O"

@@ -2,8 +2,9 @@
  * asyncio-ts: Python asyncio's model of concurrent I/O for TypeScript `async`/`await`.
  *
  * This entry point holds the core (tasks, cancel scopes, `run`), the combinators, the synchronisation
- * primitives and the queues. The heavy integrations are subpaths: `asyncio-ts/executor` (worker threads),
- * `asyncio-ts/http` (a pooled HTTP client) and `asyncio-ts/testing`.
+ * primitives and the queues. The heavy integrations and the tools are subpaths: `asyncio-ts/executor`
+ * (worker threads), `asyncio-ts/http` (a pooled HTTP client), `asyncio-ts/testing` and `asyncio-ts/debug`
+ * (the task tree, tracing, timelines, the diagnostics channel names).
  * @module
  */
 
@@ -31,34 +32,6 @@ export {
   Task,
   type TaskState,
 } from './core/task.js';
-export {
-  channelNames,
-  type FormatTimelineOptions,
-  formatTaskTree,
-  formatTimeline,
-  parseTrace,
-  readTraceFile,
-  type ScopeNode,
-  type TaskCreateMessage,
-  type TaskFinishMessage,
-  type TaskNode,
-  type TaskSpanArgs,
-  type TaskStartMessage,
-  type Timeline,
-  type TimelineRow,
-  type TimelineSvgOptions,
-  type TimelineWait,
-  type TraceEvent,
-  type TreeNode,
-  taskTree,
-  timelineOf,
-  timelineSvg,
-  type WaitNode,
-  type WaitParkMessage,
-  type WaitPoint,
-  type WaitSettleMessage,
-  type WaitSpanArgs,
-} from './debug/index.js';
 export { LifoQueue } from './queues/lifo-queue.js';
 export { PriorityQueue } from './queues/priority-queue.js';
 export {

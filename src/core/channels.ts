@@ -27,7 +27,7 @@ import type { Task } from './task.js';
  * @example
  * ```ts
  * import diagnosticsChannel from 'node:diagnostics_channel';
- * import { channelNames, type TaskFinishMessage } from 'asyncio-ts';
+ * import { channelNames, type TaskFinishMessage } from 'asyncio-ts/debug';
  * diagnosticsChannel.subscribe(channelNames.taskFinish, (message) => {
  *   const { task, state } = message as TaskFinishMessage;
  *   if (state === 'rejected') console.log(`task ${task.name} failed`);

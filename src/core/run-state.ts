@@ -32,6 +32,8 @@ export class RunState implements ClockRun {
    * main task is made; undefined for a plain run. The core only stores it.
    */
   session: object | undefined = undefined;
+  /** The run's main task, once made. */
+  main: Task<unknown> | undefined = undefined;
   /** Resolves `waitIdle()` when the last pending task finishes. */
   private idleResolve: (() => void) | undefined = undefined;
   readonly isGlobal: boolean;

@@ -5,10 +5,12 @@
  * @module
  */
 
-import type { RunSession } from '../debug/session.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { storage } from './context.js';
+import { DEADLOCK_EXIT_STATUS, watchForDeadlock } from './deadlock.js';
+import { loadDebugLayer, type RunObserver } from './debug-hooks.js';
+import { exitQuietlyOnUncaught, monitor, signalStatus } from './exit.js';
 import { activeRuns, RunState } from './run-state.js';
 import { reportRunUnretrieved, spawn, type Task } from './task.js';
 import { checkFunction, checkMs, checkOptions, describe } from './validate.js';
@@ -18,8 +20,9 @@ export interface RunOptions {
   /** Turns on debug checks (also `ASYNCIO_TS_DEBUG=1`). */
   debug?: boolean;
   /**
-   * Signals whose first delivery cancels `main` so that its clean-up runs; a second delivery gets Node's
-   * default behaviour. Default `['SIGINT', 'SIGTERM']` for an outermost run, none for a nested one.
+   * Signals whose first delivery cancels `main` so that its clean-up runs; a second delivery during the
+   * clean-up ends the process at once. Default `['SIGINT', 'SIGTERM']` for an outermost run, none for a
+   * nested one.
    */
   signals?: NodeJS.Signals[];
   /** The clock for sleeps and deadlines (default: `performance.now()`). */
@@ -44,8 +47,15 @@ export interface RunOptions {
 
 /**
  * Runs `main` as the task named `main` and settles with its outcome once every other task of this run is
- * done: tasks still pending when `main` ends are cancelled and awaited first. The first SIGINT or SIGTERM
- * cancels `main`, so its `finally` blocks run.
+ * done: tasks still pending when `main` ends are cancelled and awaited first.
+ *
+ * How a program ends: the first SIGINT or SIGTERM cancels `main`, so its `finally` blocks run, and `run`
+ * rejects with that `CancelledError` and sets `process.exitCode` to 130 (SIGINT) or 143 (SIGTERM). If
+ * nothing catches it, the process exits with that status after one line on stderr, without a stack trace;
+ * a second signal during the clean-up exits at once. If the event loop empties while `main` is pending
+ * (every task waits on something nothing can settle), the task tree is printed to stderr, `main` is
+ * cancelled and the status is 1. An uncaught error that a task failed with is printed with a line naming
+ * that task and its task group.
  *
  * @example
  * ```ts
@@ -83,11 +93,11 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
     throw new TypeError(`run: options.trace must be a file path, received ${describe(tracePath)}`);
   }
   const state = new RunState(clock, debug);
-  // Debug mode, tracing and the signal dump live in src/debug, loaded only when asked for.
-  let session: RunSession | undefined;
+  // Debug mode, tracing and the signal dump are the debug layer's, loaded only when asked for.
+  let session: RunObserver | undefined;
   if (debug || tracePath !== undefined || dumpOnSignal !== undefined) {
-    const { attachRunSession } = await import('../debug/session.js');
-    session = attachRunSession(state, {
+    const layer = await loadDebugLayer();
+    session = layer.attachRun(state, {
       name: main.name || 'main',
       debug,
       slowCallbackMs,
@@ -101,22 +111,35 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
 
   // A nested run's main is cancelled with the task that called run().
   const mainTask: Task<T> = spawn(main, 'main', state, outer);
-  let signalled = false;
+  state.main = mainTask;
+  monitor();
+  const name = main.name || 'main';
+  /** How the run was ended from outside: the status (and line) an uncaught CancelledError exits with. */
+  let ending: { status: number; line: string | undefined } | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    removeHandlers();
-    signalled = true;
+    const status = signalStatus(signal);
+    if (ending !== undefined) {
+      process.stderr.write(`asyncio-ts: ${signal} again during clean-up; exiting at once\n`);
+      process.exit(status);
+    }
+    ending = { status, line: `asyncio-ts: cancelled by ${signal}` };
     mainTask.cancel(`Cancelled by ${signal}`);
   };
   const removeHandlers = (): void => {
     for (const signal of signals) process.removeListener(signal, onSignal);
   };
   for (const signal of signals) process.on(signal, onSignal);
+  const unwatch = watchForDeadlock(state, name, () => {
+    ending ??= { status: DEADLOCK_EXIT_STATUS, line: undefined };
+    mainTask.cancel(`run ${JSON.stringify(name)} can never finish: nothing can wake its tasks`);
+  });
 
   try {
     await settled(mainTask);
     session?.beforeLeftovers();
     await cancelLeftovers(state);
   } finally {
+    unwatch();
     removeHandlers();
     for (const hook of state.closeHooks.splice(0).reverse()) {
       try {
@@ -127,10 +150,15 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
     }
     clock.detach?.(state);
     activeRuns.delete(state);
-    reportRunUnretrieved(state);
+    const reported = reportRunUnretrieved(state);
     session?.close();
+    // Warnings are written a tick later: let them out before an error of main can end the process.
+    if (reported) await new Promise<void>((resolve) => process.nextTick(resolve));
   }
-  if (signalled && mainTask.cancelled()) process.exitCode ??= 130;
+  if (ending !== undefined && mainTask.cancelled()) {
+    process.exitCode ??= ending.status;
+    exitQuietlyOnUncaught(mainTask.outcome, ending.status, ending.line);
+  }
   return mainTask.result();
 }
 

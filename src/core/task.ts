@@ -19,6 +19,7 @@ import {
 } from './channels.js';
 import { storage } from './context.js';
 import { CancelledError, InvalidStateError, isCancellation, isCausedBy } from './errors.js';
+import { noteTaskOrigin } from './exit.js';
 import { activeRuns, globalRun, type RunState } from './run-state.js';
 import { checkFunction, checkOptions, checkSignal, describe } from './validate.js';
 import { Waiter } from './waiter.js';
@@ -325,6 +326,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (this.stateCode >= FULFILLED) return;
     this.stateCode = code;
     this.outcome = outcome;
+    if (code === REJECTED) noteOrigin(this as Task<unknown>, outcome); // before the parent link goes
     this.detachFromParent();
     this.run.remove(this as Task<unknown>);
     const signal = this.abortSignal;
@@ -399,6 +401,17 @@ function observesOutcome(cb0: Callback | undefined, more: Array<[Callback, numbe
   return false;
 }
 
+/** Lets an uncaught error name the task it came from (and its task group) when the process ends. */
+function noteOrigin(task: Task<unknown>, error: unknown): void {
+  const parent = task.parent;
+  noteTaskOrigin(error, {
+    task: task.name,
+    owner: parent?.task?.name,
+    inGroup: parent?.constructor.name === 'TaskGroup',
+    isMain: task.run.main === task,
+  });
+}
+
 function onBodyFulfilled(value: unknown): void {
   storage.getStore()!.task!.finish(FULFILLED, value);
 }
@@ -448,14 +461,16 @@ function forgetUnretrieved(task: Task<unknown>): void {
   finalization.unregister(task);
 }
 
-/** Reports and forgets the unretrieved failures of a run that ends. @internal */
-export function reportRunUnretrieved(run: RunState): void {
+/** Reports and forgets the unretrieved failures of a run that ends; true if there were any. @internal */
+export function reportRunUnretrieved(run: RunState): boolean {
+  if (run.unretrieved.size === 0) return false;
   for (const task of run.unretrieved) {
     finalization.unregister(task);
     task.retrieved = true;
     reportUnretrieved({ name: task.name, error: task.outcome, creationStack: task.debugInfo?.creationStack });
   }
   run.unretrieved.clear();
+  return true;
 }
 
 function reportUnretrieved(info: UnretrievedInfo): void {

@@ -1,10 +1,12 @@
 /**
  * `asyncio-ts/debug`: seeing what a program does. The task tree, the diagnostics channel names and message
- * types, and trace reading and timeline rendering (terminal and SVG). The same names are exported by
- * `asyncio-ts`; this subpath lets a tool (the CLI's `timeline`) load them alone. Debug mode, tracing and
- * the signal dump themselves are options of `run()`.
+ * types, and trace reading and timeline rendering (terminal and SVG). The root entry `asyncio-ts` holds
+ * none of these (DESIGN §2). Debug mode, tracing and the signal dump themselves are options of `run()`:
+ * importing this subpath registers the debug layer with the core, and a run that asks for it loads it.
  * @module
  */
+import './layer.js';
+
 export {
   channelNames,
   type TaskCreateMessage,

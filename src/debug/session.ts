@@ -1,6 +1,6 @@
 /**
- * What `run(main, { debug, trace, dumpOnSignal })` attaches to its run. `run()` imports this module lazily,
- * only when one of those is asked for, so a plain run loads none of it.
+ * What `run(main, { debug, trace, dumpOnSignal })` attaches to its run, through the core's debug hooks
+ * (src/core/debug-hooks.ts): a plain run loads none of it.
  *
  * A session is a subscriber of the diagnostics channels (the same stream third-party tools get): while
  * any session is open, the five channels have a subscriber, and each event is routed to the session of
@@ -18,6 +18,7 @@ import {
   type WaitParkMessage,
   type WaitSettleMessage,
 } from '../core/channels.js';
+import type { RunObserver, RunSessionOptions } from '../core/debug-hooks.js';
 import type { RunState } from '../core/run-state.js';
 import { spawn, type Task } from '../core/task.js';
 import type { Waiter } from '../core/waiter.js';
@@ -33,21 +34,8 @@ import { TaskRecord, WaitRecord } from './records.js';
 import { formatRunTree } from './task-tree.js';
 import { RunTrace, sharedTraceWriter, TraceWriter } from './trace.js';
 
-/** Options of {@link attachRunSession}, resolved by `run()`. @internal */
-export interface RunSessionOptions {
-  /** The run's name in the trace and the dump (main's function name). */
-  name: string;
-  debug: boolean;
-  slowCallbackMs: number;
-  /** A trace file path, or undefined. */
-  trace: string | undefined;
-  /** The path came from `ASYNCIO_TS_TRACE`: one file for every run of the process. */
-  traceShared: boolean;
-  dumpOnSignal: NodeJS.Signals | undefined;
-}
-
 /** The debug, trace and dump state of one run. @internal */
-export class RunSession {
+export class RunSession implements RunObserver {
   readonly run: RunState;
   readonly name: string;
   readonly debug: boolean;

@@ -83,7 +83,8 @@ type MutableNode = MutableTaskNode | MutableScopeNode;
  *
  * @example
  * ```ts
- * import { run, taskTree, taskGroup, sleep, checkpoint } from 'asyncio-ts';
+ * import { run, taskGroup, sleep, checkpoint } from 'asyncio-ts';
+ * import { taskTree } from 'asyncio-ts/debug';
  * await run(async () => {
  *   await taskGroup(async (tg) => {
  *     tg.createTask(() => sleep(1000), { name: 'sleeper' });
@@ -255,7 +256,8 @@ class TreeBuilder {
  *
  * @example
  * ```ts
- * import { run, createTask, formatTaskTree, sleep, checkpoint } from 'asyncio-ts';
+ * import { run, createTask, sleep, checkpoint } from 'asyncio-ts';
+ * import { formatTaskTree } from 'asyncio-ts/debug';
  * await run(async () => {
  *   const worker = createTask(() => sleep(500), { name: 'worker' });
  *   await checkpoint();

@@ -40,7 +40,7 @@ export interface Timeline {
  *
  * @example
  * ```ts
- * import { readTraceFile, timelineOf } from 'asyncio-ts';
+ * import { readTraceFile, timelineOf } from 'asyncio-ts/debug';
  * const { rows, durationMs } = timelineOf(readTraceFile('trace.json'));
  * console.log(rows.length, 'tasks over', durationMs, 'ms');
  * ```
@@ -109,7 +109,7 @@ const WAITING = '░';
  *
  * @example
  * ```ts
- * import { formatTimeline, readTraceFile } from 'asyncio-ts';
+ * import { formatTimeline, readTraceFile } from 'asyncio-ts/debug';
  * console.log(formatTimeline(readTraceFile('trace.json'), { width: 100, color: process.stdout.isTTY }));
  * ```
  */
@@ -204,7 +204,7 @@ const BAR = 14;
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { readTraceFile, timelineSvg } from 'asyncio-ts';
+ * import { readTraceFile, timelineSvg } from 'asyncio-ts/debug';
  * writeFileSync('timeline.svg', timelineSvg(readTraceFile('trace.json'), { title: 'my program' }));
  * ```
  */

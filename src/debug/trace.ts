@@ -372,7 +372,7 @@ function summarize(error: unknown): string {
  *
  * @example
  * ```ts
- * import { parseTrace, readTraceFile } from 'asyncio-ts';
+ * import { parseTrace, readTraceFile } from 'asyncio-ts/debug';
  * const events = readTraceFile('trace.json');
  * const tasks = events.filter((e) => e.cat === 'task');
  * console.log(parseTrace('[{"name":"main","ph":"X","ts":0,"dur":5,"pid":1,"tid":1}]').length); // 1
@@ -399,7 +399,7 @@ export function parseTrace(text: string): TraceEvent[] {
  *
  * @example
  * ```ts
- * import { readTraceFile, formatTimeline } from 'asyncio-ts';
+ * import { readTraceFile, formatTimeline } from 'asyncio-ts/debug';
  * console.log(formatTimeline(readTraceFile('trace.json')));
  * ```
  */

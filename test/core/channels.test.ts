@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { test } from 'node:test';
+import { checkpoint, createTask, currentTask, Lock, run, sleep } from 'asyncio-ts';
 import {
   channelNames,
-  checkpoint,
-  createTask,
-  currentTask,
-  Lock,
-  run,
-  sleep,
   type TaskCreateMessage,
   type TaskFinishMessage,
   type TaskStartMessage,
   type WaitParkMessage,
   type WaitSettleMessage,
-} from 'asyncio-ts';
+} from 'asyncio-ts/debug';
 
 /** Subscribes to every asyncio-ts channel for the duration of `body`, recording one line per event. */
 async function recordEvents(body: () => Promise<void>): Promise<string[]> {

@@ -3,19 +3,16 @@ import { test } from 'node:test';
 import {
   checkpoint,
   createTask,
-  formatTaskTree,
   gather,
   Lock,
   Queue,
   run,
-  type ScopeNode,
   shield,
   sleep,
-  type TaskNode,
   taskGroup,
-  taskTree,
   timeout,
 } from 'asyncio-ts';
+import { formatTaskTree, type ScopeNode, type TaskNode, taskTree } from 'asyncio-ts/debug';
 import { assertNoTimers } from '../helpers/leaks.js';
 
 /** Every task node of a forest, depth first. */

@@ -3,17 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  createTask,
-  formatTimeline,
-  gather,
-  readTraceFile,
-  run,
-  sleep,
-  type TraceEvent,
-  timelineOf,
-  timelineSvg,
-} from 'asyncio-ts';
+import { createTask, gather, run, sleep } from 'asyncio-ts';
+import { formatTimeline, readTraceFile, type TraceEvent, timelineOf, timelineSvg } from 'asyncio-ts/debug';
 import { checkWellFormedXml } from '../helpers/xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-timeline-'));

@@ -5,17 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  createTask,
-  Lock,
-  parseTrace,
-  Queue,
-  readTraceFile,
-  run,
-  sleep,
-  type TraceEvent,
-  taskGroup,
-} from 'asyncio-ts';
+import { createTask, Lock, Queue, run, sleep, taskGroup } from 'asyncio-ts';
+import { parseTrace, readTraceFile, type TraceEvent } from 'asyncio-ts/debug';
 import { assertNoTimers } from '../helpers/leaks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-trace-'));

@@ -9,13 +9,13 @@ import {
   checkpoint,
   createTask,
   currentTask,
-  formatTaskTree,
   gather,
   run,
   shield,
   TimeoutError,
   timeout,
 } from 'asyncio-ts';
+import { formatTaskTree } from 'asyncio-ts/debug';
 import { ClientConnectionError, ClientSession } from 'asyncio-ts/http';
 import type { TestServer } from 'asyncio-ts/testing';
 import { startSilentServer, useTestServer, within } from '../helpers/http.js';
