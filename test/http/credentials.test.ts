@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { after, before, describe, test } from 'node:test';
-import { channelNames, createTask, run, sleep } from 'asyncio-ts';
-import { formatTaskTree } from 'asyncio-ts/debug';
+import { createTask, run, sleep } from 'asyncio-ts';
+import { channelNames, formatTaskTree } from 'asyncio-ts/debug';
 import { ClientSession, HttpStatusError, TooManyRedirects } from 'asyncio-ts/http';
 import { type MiniServer, startMiniServer } from '../helpers/auth-cookie-server.js';
 import { runCli } from '../helpers/cli.js';
