@@ -1,10 +1,10 @@
 /**
  * Tasks: a body run concurrently, with its own cancel scope (the task is its own root scope).
  *
- * Starting is batched: `createTask` appends to one start queue that a single microtask drains, entering each
- * task's context with `enterWith` inside that loop and restoring the previous context once at the end
- * (cheaper than `AsyncLocalStorage.run` or a microtask per task). Completion goes through two shared `.then`
- * handlers that find their task with `storage.getStore()`: no closure per task.
+ * A task starts in a copy of its creator's AsyncLocalStorage context (asyncio copies `contextvars`): the start
+ * is a promise reaction queued inside `storage.run(task, …)`, so the reaction carries every store of the
+ * creator plus the task as the current scope. Completion goes through two shared `.then` handlers that find
+ * their task with `storage.getStore()`: no closure per task.
  * @module
  */
 import { inspect } from 'node:util';
@@ -287,7 +287,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     signal.addEventListener('abort', this);
   }
 
-  /** @internal called by the start queue. */
+  /** @internal runs in the task's own context (see scheduleStart). */
   start(): void {
     if (this.stateCode !== NOT_STARTED) return;
     if (this.cancelReason !== undefined) {
@@ -298,7 +298,6 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     this.stateCode = RUNNING;
     const fn = this.fn!;
     this.fn = undefined;
-    storage.enterWith(this);
     if (taskStartChannel.hasSubscribers) publishTaskStart(this as Task<unknown>);
     let result: PromiseLike<T> | T;
     try {
@@ -495,30 +494,35 @@ function withCreationStack(
   return detail === undefined ? created : `${detail}\n${created}`;
 }
 
-// ---- the start queue ----------------------------------------------------------------------------------
+// ---- starting in the creator's context -----------------------------------------------------------------
 
-const startQueue: Task<unknown>[] = [];
-let startScheduled = false;
+/**
+ * A promise reaction runs in the AsyncLocalStorage context that was current when `.then` was called: the
+ * snapshot of the creator's context a task needs, kept by the runtime for free (on Node >= 24 one frame
+ * pointer). So each task gets one reaction on a shared resolved promise, queued when it is created; the
+ * reaction enters the task as the current scope (`enterWith`, which lasts for that reaction only) and starts
+ * it. Reactions run in the order they were queued, so the i-th reaction starts the i-th queued task: no
+ * closure per task, and no `AsyncLocalStorage.run` (which copies the context twice).
+ */
+const RESOLVED: Promise<void> = Promise.resolve();
+const startQueue: Array<Task<unknown> | undefined> = [];
+let startHead = 0;
 
-/** @internal */
-export function scheduleStart(task: Task<unknown>): void {
-  startQueue.push(task);
-  if (!startScheduled) {
-    startScheduled = true;
-    queueMicrotask(drainStartQueue);
+function startNext(): void {
+  const task = startQueue[startHead]!;
+  startQueue[startHead++] = undefined;
+  if (startHead === startQueue.length) {
+    startQueue.length = 0;
+    startHead = 0;
   }
+  storage.enterWith(task);
+  task.start();
 }
 
-function drainStartQueue(): void {
-  const previous = storage.getStore();
-  // Tasks created by the bodies started here are appended and started in this same loop, in order.
-  for (let i = 0; i < startQueue.length; i++) {
-    const task = startQueue[i]!;
-    task.start();
-  }
-  startQueue.length = 0;
-  startScheduled = false;
-  storage.enterWith(previous as CancelScope);
+/** Starts `task` a microtask later, in a copy of the current context (tasks start in creation order). @internal */
+export function scheduleStart(task: Task<unknown>): void {
+  startQueue.push(task);
+  RESOLVED.then(startNext);
 }
 
 /** Makes and schedules a task in `run`, as a child of `parent` (a task group's scope) or independent. @internal */
