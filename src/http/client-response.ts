@@ -100,7 +100,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * `content_type`); `'application/octet-stream'` when the header is missing, as RFC 9110 says to assume.
    */
   get contentType(): string {
-    const value = this.headerValue('content-type');
+    const value = this.lastValue('content-type');
     if (value === undefined) return 'application/octet-stream';
     const semi = value.indexOf(';');
     return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
@@ -108,7 +108,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
 
   /** The `charset` parameter of `Content-Type`, lower case, or `null` when there is none. */
   get charset(): string | null {
-    const value = this.headerValue('content-type');
+    const value = this.lastValue('content-type');
     if (value === undefined) return null;
     return CHARSET.exec(value)?.[1]?.toLowerCase() ?? null;
   }
@@ -143,6 +143,12 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   /** @internal the task that holds the response releases it when it ends (see `Exchange.adoptBy`). */
   adoptBy(task: Task<unknown> | undefined): void {
     this.exchange.adoptBy(task);
+  }
+
+  /** The last of a header's values: a repeated `Content-Type` counts by its last (the fetch standard's rule). */
+  private lastValue(name: string): string | undefined {
+    const value = this.rawHeaders[name];
+    return Array.isArray(value) ? value.at(-1) : value;
   }
 
   /** One header's raw value(s) (lower-case name), e.g. every `set-cookie`. @internal */
