@@ -367,7 +367,9 @@ export class StreamReader implements AsyncIterable<Buffer> {
 
   private startsWith(sep: Buffer, at: number): boolean {
     if (this.size < at + sep.length) return false;
-    return this.flatten().subarray(at, at + sep.length).equals(sep);
+    return this.flatten()
+      .subarray(at, at + sep.length)
+      .equals(sep);
   }
 
   /** Removes and returns the first `n` bytes of the buffer (`n <= size`). */

@@ -90,7 +90,9 @@ export class StreamWriter implements AsyncDisposable {
    */
   write(data: Uint8Array | string): void {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      throw new TypeError(`StreamWriter.write: data must be a string or Uint8Array, received ${describe(data)}`);
+      throw new TypeError(
+        `StreamWriter.write: data must be a string or Uint8Array, received ${describe(data)}`,
+      );
     }
     if (this.closing || this.ended) {
       throw new InvalidStateError(

@@ -27,7 +27,11 @@ export function wireWriter(sink: Writable, peer: string): StreamWriter {
 }
 
 /** The reader and writer of a connected socket (half-open allowed, as asyncio). @internal */
-export function wireSocket(socket: Socket, peer: string, limit: number | undefined): [StreamReader, StreamWriter] {
+export function wireSocket(
+  socket: Socket,
+  peer: string,
+  limit: number | undefined,
+): [StreamReader, StreamWriter] {
   const reader = new StreamReader(limit === undefined ? undefined : { limit });
   const writer = new StreamWriter(socket, peer, reader);
   reader.attach(socket, peer);

@@ -97,7 +97,10 @@ export interface CheckedOptions {
 }
 
 /** @internal */
-export function checkSubprocessOptions(options: SubprocessOptions | undefined, where: string): CheckedOptions {
+export function checkSubprocessOptions(
+  options: SubprocessOptions | undefined,
+  where: string,
+): CheckedOptions {
   checkOptions(options, where);
   const o = options ?? {};
   const stdio: StdioOptions = [

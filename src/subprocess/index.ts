@@ -3,6 +3,9 @@
  * a cancelled `wait`, `communicate` or `runProcess` terminates the child and reaps it before it rejects.
  * @module
  */
+
+export { StreamReader, type StreamReaderOptions } from '../streams/stream-reader.js';
+export { StreamWriter } from '../streams/stream-writer.js';
 export {
   createSubprocessExec,
   createSubprocessShell,
@@ -12,5 +15,3 @@ export {
 export { CalledProcessError, SpawnError } from './errors.js';
 export { Process } from './process.js';
 export { type CompletedProcess, type RunProcessOptions, runProcess } from './run-process.js';
-export { StreamReader, type StreamReaderOptions } from '../streams/stream-reader.js';
-export { StreamWriter } from '../streams/stream-writer.js';

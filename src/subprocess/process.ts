@@ -145,7 +145,9 @@ export class Process implements AsyncDisposable {
       stdin.close();
     }
     const all = Promise.all([this.stdout?.readAll() ?? null, this.stderr?.readAll() ?? null, this.exited]);
-    const waiter = new ProcessWaiter<[Buffer | null, Buffer | null, void]>(`communicate with pid ${this.pid}`);
+    const waiter = new ProcessWaiter<[Buffer | null, Buffer | null, void]>(
+      `communicate with pid ${this.pid}`,
+    );
     waiter.park(storage.getStore(), signal);
     all.then(
       (value) => waiter.resolve(value),
@@ -166,7 +168,9 @@ export class Process implements AsyncDisposable {
    */
   sendSignal(signal: NodeJS.Signals | number): void {
     if (typeof signal !== 'string' && typeof signal !== 'number') {
-      throw new TypeError(`Process.sendSignal: signal must be a signal name or number, received ${describe(signal)}`);
+      throw new TypeError(
+        `Process.sendSignal: signal must be a signal name or number, received ${describe(signal)}`,
+      );
     }
     if (typeof signal === 'string' && !(signal in constants.signals)) {
       throw new RangeError(`Process.sendSignal: unknown signal ${JSON.stringify(signal)}`);

@@ -63,7 +63,9 @@ export function runProcess(
   }
   const input = options?.input;
   if (input !== undefined && typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    throw new TypeError(`${where}: options.input must be a string or Uint8Array, received ${describe(input)}`);
+    throw new TypeError(
+      `${where}: options.input must be a string or Uint8Array, received ${describe(input)}`,
+    );
   }
   const check = options?.check ?? true;
   const capture = options?.capture ?? false;
@@ -101,7 +103,10 @@ async function runChecked(
   o: ReturnType<typeof checkSubprocessOptions>,
 ): Promise<CompletedProcess> {
   const proc = await spawnProcess(cmd, args, false, o);
-  const [stdout, stderr] = await proc.communicate(input, o.signal === undefined ? undefined : { signal: o.signal });
+  const [stdout, stderr] = await proc.communicate(
+    input,
+    o.signal === undefined ? undefined : { signal: o.signal },
+  );
   const returncode = proc.returncode as number;
   if (check && returncode !== 0) throw new CalledProcessError(returncode, proc.args, stdout, stderr);
   return { args: proc.args, returncode, stdout, stderr };
