@@ -6,15 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, test } from 'node:test';
-import {
-  CancelledError,
-  createTask,
-  formatTaskTree,
-  run,
-  TimeoutError,
-  taskTree,
-  timeout,
-} from '../../src/index.js';
+import { formatTaskTree, taskTree } from '../../src/debug/index.js';
+import { CancelledError, createTask, run, TimeoutError, timeout } from '../../src/index.js';
 import { ConnectionResetError } from '../../src/streams/errors.js';
 import {
   CalledProcessError,
