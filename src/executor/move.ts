@@ -4,8 +4,9 @@
  * `MessagePort`) is handed over instead, without copying, and becomes unusable (detached) on the sender.
  * @module
  */
-import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import { MessagePort, type TransferListItem } from 'node:worker_threads';
 import { move as piscinaMove, transferableSymbol, valueSymbol } from 'piscina';
+import { describe } from '../core/validate.js';
 
 /** What {@link move} accepts: the buffer of a typed array or `DataView` is transferred with it. */
 export type MovableValue = ArrayBuffer | ArrayBufferView | MessagePort;
@@ -25,7 +26,23 @@ export type MovableValue = ArrayBuffer | ArrayBufferView | MessagePort;
  * ```
  */
 export function move<T extends MovableValue>(value: T): T {
+  // Refused here, at the call: a value that cannot be transferred would otherwise fail when the job is
+  // posted, or (returned from a job) kill its worker thread.
+  if (!isMovable(value)) {
+    throw new TypeError(
+      `move: value must be an ArrayBuffer, a typed array or DataView on an ArrayBuffer, or a MessagePort, received ${describe(value)}`,
+    );
+  }
   return piscinaMove(value) as unknown as T;
+}
+
+function isMovable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (transferableSymbol in value) return true; // moved already
+  if (value instanceof ArrayBuffer) return true;
+  // A SharedArrayBuffer is shared, not transferred: structured clone passes it as it is, without move().
+  if (ArrayBuffer.isView(value)) return value.buffer instanceof ArrayBuffer;
+  return value instanceof MessagePort;
 }
 
 /**

@@ -183,11 +183,14 @@ export class ThreadPoolExecutor {
 
   constructor(options?: ThreadPoolExecutorOptions) {
     checkOptions(options, 'ThreadPoolExecutor');
-    const maxWorkers = options?.maxWorkers ?? availableParallelism();
+    // `=== undefined`, not `??`: null is refused (TypeError) like any other value that is not a number.
+    const maxWorkers = options?.maxWorkers === undefined ? availableParallelism() : options.maxWorkers;
     checkInteger(maxWorkers, 'options.maxWorkers', 'ThreadPoolExecutor', 1);
-    const idleTimeoutMs = options?.idleTimeoutMs ?? Number.POSITIVE_INFINITY;
+    const idleTimeoutMs =
+      options?.idleTimeoutMs === undefined ? Number.POSITIVE_INFINITY : options.idleTimeoutMs;
     checkDuration(idleTimeoutMs, 'options.idleTimeoutMs');
-    const cancelGraceMs = options?.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+    const cancelGraceMs =
+      options?.cancelGraceMs === undefined ? DEFAULT_CANCEL_GRACE_MS : options.cancelGraceMs;
     checkDuration(cancelGraceMs, 'options.cancelGraceMs');
     const resourceLimits = options?.resourceLimits;
     if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
@@ -315,7 +318,7 @@ export class ThreadPoolExecutor {
   ): AsyncGenerator<Awaited<R>, void, undefined> {
     const spec = jobSpecOf(fn, 'ThreadPoolExecutor.map');
     checkOptions(options, 'ThreadPoolExecutor.map');
-    const concurrency = options?.concurrency ?? 2 * this.maxWorkers;
+    const concurrency = options?.concurrency === undefined ? 2 * this.maxWorkers : options.concurrency;
     checkInteger(concurrency, 'options.concurrency', 'ThreadPoolExecutor.map', 1);
     const isIterable =
       items !== null &&
@@ -393,8 +396,8 @@ export class ThreadPoolExecutor {
    */
   shutdown(options?: ShutdownOptions): Promise<void> {
     checkOptions(options, 'ThreadPoolExecutor.shutdown');
-    const wait = options?.wait ?? true;
-    const cancelFutures = options?.cancelFutures ?? false;
+    const wait = options?.wait === undefined ? true : options.wait;
+    const cancelFutures = options?.cancelFutures === undefined ? false : options.cancelFutures;
     if (typeof wait !== 'boolean') {
       throw new TypeError(
         `ThreadPoolExecutor.shutdown: options.wait must be a boolean, received ${describe(wait)}`,

@@ -83,6 +83,33 @@ function requireTypeScript(moduleUrl: string, importError: unknown): Record<stri
   }
 }
 
+/**
+ * Throws a `DataCloneError` naming the problem if `result` cannot be structured-cloned back to the main
+ * thread. piscina would find out only when it posts the result, from code that rethrows the error outside
+ * every job: the thread dies and the job surfaces as a crash whose cause Node 20 cannot even copy (`{}`).
+ * Copying it once here costs what the post costs, on the worker's time; values that always clone (primitives,
+ * buffers, typed arrays) skip it.
+ */
+function checkCloneable(result: unknown): void {
+  if (typeof result !== 'object' && typeof result !== 'function' && typeof result !== 'symbol') return;
+  if (result === null || result instanceof ArrayBuffer || ArrayBuffer.isView(result)) return;
+  let problem: string;
+  try {
+    structuredClone(result);
+    return;
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  const error = new Error(
+    `The job's result could not be cloned to send it back to the main thread (${problem}). Return data ` +
+      'that structured clone can copy (plain objects, arrays, Map, Set, Date, typed arrays…; not functions, ' +
+      'symbols, promises or objects holding them), or move() a buffer.',
+  );
+  error.name = 'DataCloneError';
+  (error as Error & { code: string }).code = 'ERR_RESULT_NOT_CLONEABLE';
+  throw error;
+}
+
 /** Runs one job. A rejection carries an encoded failure (a plain object), never a live Error. */
 export default async function runJob(message: JobMessage): Promise<unknown> {
   const slot = message.slot;
@@ -111,7 +138,9 @@ export default async function runJob(message: JobMessage): Promise<unknown> {
     ) {
       result = await result;
     }
-    return markResult(result);
+    const marked = markResult(result);
+    if (marked === result) checkCloneable(result);
+    return marked;
   } catch (err) {
     throw encodeFailure(err, source !== undefined ? message.sourceUrl : undefined);
   } finally {

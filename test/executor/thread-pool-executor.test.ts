@@ -447,6 +447,17 @@ describe('ThreadPoolExecutor: arguments and introspection', () => {
     assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: Number.NaN }), RangeError);
     assert.throws(() => new ThreadPoolExecutor({ resourceLimits: 5 as never }), /options\.resourceLimits/);
     assert.throws(() => new ThreadPoolExecutor(null as never), /options must be an object/);
+    // null is not "use the default": refused like any other non-number (issue 11).
+    for (const option of ['maxWorkers', 'idleTimeoutMs', 'cancelGraceMs'] as const) {
+      assert.throws(() => new ThreadPoolExecutor({ [option]: null as never }), {
+        name: 'TypeError',
+        message: new RegExp(`options\\.${option} must be .*received null`),
+      });
+    }
+    assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: -1 }), {
+      name: 'RangeError',
+      message: /options\.idleTimeoutMs must be >= 0/,
+    });
   });
 
   test('bad arguments of run, submit, map and shutdown', async () => {
@@ -463,7 +474,16 @@ describe('ThreadPoolExecutor: arguments and introspection', () => {
       message: /options\.concurrency must be an integer >= 1, received 0/,
     });
     assert.throws(() => executor.map((x: number) => x, 5 as never), /items must be an iterable/);
+    assert.throws(() => executor.map((x: number) => x, [1], { concurrency: null as never }), {
+      name: 'TypeError',
+      message: /options\.concurrency must be an integer, received null/,
+    });
     assert.throws(() => executor.shutdown({ wait: 'yes' as never }), /options\.wait must be a boolean/);
+    assert.throws(() => executor.shutdown({ wait: null as never }), /options\.wait must be a boolean/);
+    assert.throws(
+      () => executor.shutdown({ cancelFutures: null as never }),
+      /options\.cancelFutures must be a boolean/,
+    );
     await closeAndCheck(executor);
   });
 
