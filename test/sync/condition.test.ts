@@ -172,6 +172,17 @@ test('test_wait_for_unacquired: a true predicate returns at once; a false one ne
     InvalidStateError,
   );
   assert.throws(() => cond.waitFor('x' as never), /Condition\.waitFor: predicate must be a function/);
+  // Thrown at the call, not as a rejection (issue 11), even when the lock is not held.
+  assert.throws(() => cond.waitFor(() => true, null as never), {
+    name: 'TypeError',
+    message: /Condition\.waitFor: options must be an object, received null/,
+  });
+  assert.throws(() => cond.waitFor(() => true, { signal: 'x' as never }), {
+    name: 'TypeError',
+    message: /Condition\.waitFor: options\.signal must be an AbortSignal/,
+  });
+  assert.throws(() => cond.notify(null as never), { name: 'TypeError', message: /n must be an integer/ });
+  assert.throws(() => cond.notify(-1), { name: 'RangeError', message: /n must be an integer >= 0/ });
 });
 
 test('test_notify: notify(1) wakes one; notify(2048) wakes the rest', async () => {
