@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `asyncio-ts`: the command-line tool. `asyncio-ts --help` lists the commands; each has `--help`.
- * Exit codes: 0 success, 1 the command failed (e.g. a fetch failed), 2 a bad command line, 130 interrupted.
+ * Exit codes: 0 success, 1 the command failed (e.g. a fetch failed), 2 a bad command line, 130 interrupted
+ * by SIGINT (Ctrl-C), 143 stopped by SIGTERM (docs/cli.md).
  * @module
  * @internal
  */
 import { readFileSync } from 'node:fs';
+import { isCancellation } from '../core/errors.js';
 import { CommandError, UsageError } from './args.js';
 import { COMMANDS } from './command.js';
 
@@ -71,6 +73,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return fail(`asyncio-ts ${name}`, `${err.message} (see asyncio-ts ${name} --help)`, 2);
     }
     if (err instanceof CommandError) return fail(`asyncio-ts ${name}`, err.message, err.exitCode);
+    // run() cancelled by SIGINT/SIGTERM has set the shell's status for that signal (130/143).
+    const status = process.exitCode;
+    if (isCancellation(err) && typeof status === 'number' && status > 128) {
+      return fail(`asyncio-ts ${name}`, 'interrupted', status);
+    }
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return fail(`asyncio-ts ${name}`, message, 1);
   }

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { signalStatus } from '../core/exit.js';
 import { CommandError, parseCommandLine, stringOption, UsageError } from './args.js';
 import { drawTimeline, loadTrace, TIMELINE_OPTIONS, widthOption } from './timeline.js';
 
@@ -52,9 +53,14 @@ export async function run(argv: string[]): Promise<number> {
     stdio: 'inherit',
     env: { ...process.env, ASYNCIO_TS_TRACE: output },
   });
-  // Ctrl-C reaches the script (same process group); this process waits for it and draws what it traced.
+  // Ctrl-C reaches the script (same process group); a SIGTERM sent to this process alone is passed on. This
+  // process waits for the script and draws what it traced.
   const ignore = (): void => {};
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
   process.on('SIGINT', ignore);
+  process.on('SIGTERM', forward);
   let status: { code: number | null; signal: NodeJS.Signals | null };
   try {
     status = await new Promise((resolveStatus, reject) => {
@@ -63,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     });
   } finally {
     process.removeListener('SIGINT', ignore);
+    process.removeListener('SIGTERM', forward);
   }
   if (!existsSync(output)) {
     throw new CommandError(
@@ -73,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const events = loadTrace(output);
   drawTimeline(events, { width, svg: stringOption(parsed, 'svg'), title: stringOption(parsed, 'title') });
   if (status.code !== 0) process.stdout.write(`${script}: ${describeStatus(status)}\n`);
-  return status.code ?? (status.signal === 'SIGINT' ? 130 : 1);
+  return status.code ?? (status.signal === null ? 1 : signalStatus(status.signal));
 }
 
 function describeStatus(status: { code: number | null; signal: NodeJS.Signals | null }): string {

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 
-test('serve prints its URL, answers like httpbin, and stops on SIGINT', async () => {
+test('serve prints its URL, answers like httpbin, and stops on SIGINT with status 130', async () => {
   let child: ChildProcess | undefined;
   let firstLine: (url: string) => void = () => {};
   const url = new Promise<string>((resolve) => {
@@ -32,8 +32,19 @@ test('serve prints its URL, answers like httpbin, and stops on SIGINT', async ()
   await missing.arrayBuffer();
   child!.kill('SIGINT');
   const result = await exited;
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.code, 130, result.stderr);
   assert.match(result.stdout, /stopped by SIGINT after 2 requests\n$/);
+});
+
+test('serve stops on SIGTERM with status 143', async () => {
+  const result = await runCli(['serve', '--port', '0'], {
+    onSpawn: (child) => {
+      child.stdout!.once('data', () => child.kill('SIGTERM'));
+    },
+  });
+  assert.equal(result.code, 143, result.stderr);
+  assert.equal(result.stderr, '');
+  assert.match(result.stdout, /stopped by SIGTERM after 0 requests\n$/);
 });
 
 test('serve: a bad port is a usage error; a port in use is one clear line', async () => {
