@@ -40,10 +40,12 @@ export {
   type QueueStatistics,
   type QueueWaitOptions,
 } from './queues/queue.js';
+export type { QueueLike } from './queues/queue-like.js';
 export { Barrier, type BarrierStatistics } from './sync/barrier.js';
 export { BoundedSemaphore } from './sync/bounded-semaphore.js';
 export { Condition, type ConditionStatistics } from './sync/condition.js';
 export { Event, type EventStatistics } from './sync/event.js';
+export type { LockLike, PermitLike, RateLimiterLike, SemaphoreLike } from './sync/like.js';
 export { Lock, type LockStatistics } from './sync/lock.js';
 export type { SignalOptions } from './sync/options.js';
 export { Permit } from './sync/permit.js';

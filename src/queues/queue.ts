@@ -21,6 +21,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
 import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import type { ItemStore } from './item-store.js';
+import type { QueueLike } from './queue-like.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** Options of the waiting calls `get`, `put` and `join`. */
@@ -167,7 +168,7 @@ function signalOf(options: QueueWaitOptions | undefined, where: string): AbortSi
  * });
  * ```
  */
-export class Queue<T> {
+export class Queue<T> implements QueueLike<T> {
   /** The bound given to the constructor: `put()` waits while `qsize()` reaches it. 0 means unbounded. */
   readonly maxsize: number;
   /** @internal Items nobody is waiting for. Replaced by the subclasses (LIFO, priority). */

@@ -11,6 +11,7 @@ import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
 import { AcquireWaiter, type Grant } from './acquire-waiter.js';
+import type { LockLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -41,7 +42,7 @@ export interface LockStatistics {
  * }
  * ```
  */
-export class Lock {
+export class Lock implements LockLike {
   /** @internal */
   private held = false;
   /** @internal Numbers holdings: every new holding gets `++counter` (never reused). */

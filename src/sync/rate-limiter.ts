@@ -12,6 +12,7 @@ import { checkFunction, checkInteger, checkMs } from '../core/validate.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { clockOf } from '../tasks/sleep.js';
 import { handTo } from './acquire-waiter.js';
+import type { RateLimiterLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
 
 /** Float slack when comparing times (milliseconds), far below any clock's resolution. */
@@ -60,7 +61,7 @@ class RateWaiter extends Waiter<void> {
  * );
  * ```
  */
-export class RateLimiter {
+export class RateLimiter implements RateLimiterLike {
   /** Acquisitions allowed per `perMs`, and the largest burst. */
   readonly rate: number;
   /** The window in milliseconds. */

@@ -9,6 +9,7 @@ import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
 import { AcquireWaiter, type Grant } from './acquire-waiter.js';
+import type { SemaphoreLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
@@ -34,7 +35,7 @@ export interface SemaphoreStatistics {
  * const results = await gather(...Array.from({ length: 30 }, (_, i) => () => fetchOne(i)));
  * ```
  */
-export class Semaphore {
+export class Semaphore implements SemaphoreLike {
   /** @internal free permits; 0 whenever someone waits (a release hands the permit straight on). */
   protected free: number;
   /** @internal FIFO of callers waiting for a permit. */

@@ -1,0 +1,37 @@
+/**
+ * `QueueLike`: what `Queue` and `RedisQueue` share (DESIGN §11). Members that may go to a server return
+ * `T | Promise<T>`, so `await q.getNowait()` is right for both.
+ * @module
+ */
+import type { SignalOptions } from '../sync/options.js';
+
+/**
+ * A FIFO work queue with backpressure, `taskDone`/`join` accounting and shutdown.
+ *
+ * @example
+ * ```ts
+ * import { Queue, type QueueLike } from 'asyncio-ts';
+ * async function consume(q: QueueLike<string>) {
+ *   for await (const url of q) { await crawl(url); await q.taskDone(); }
+ * }
+ * await consume(new Queue<string>()); // or new RedisQueue<string>(redis, 'urls')
+ * ```
+ */
+export interface QueueLike<T> extends AsyncIterable<T> {
+  /** Puts an item, waiting while the queue is full. */
+  put(item: T, options?: SignalOptions): Promise<void>;
+  /** Takes the next item, waiting while the queue is empty. */
+  get(options?: SignalOptions): Promise<T>;
+  /** Puts without waiting; `QueueFull` when full. */
+  putNowait(item: T): void | Promise<void>;
+  /** Takes without waiting; `QueueEmpty` when empty. */
+  getNowait(): T | Promise<T>;
+  /** Marks one item taken by the caller as processed. */
+  taskDone(): void | Promise<void>;
+  /** Waits until every item put has been marked done. */
+  join(options?: SignalOptions): Promise<void>;
+  /** Items waiting in the queue. */
+  qsize(): number | Promise<number>;
+  /** Stops puts (and with `immediate`, drops the items left); gets drain, then throw `QueueShutDown`. */
+  shutdown(immediate?: boolean): void | Promise<void>;
+}
