@@ -11,3 +11,18 @@ export {
 } from './errors.js';
 export { DEFAULT_LIMIT, StreamReader, type StreamReaderOptions } from './stream-reader.js';
 export { StreamWriter } from './stream-writer.js';
+export {
+  type OpenConnectionOptions,
+  type OpenUnixConnectionOptions,
+  openConnection,
+  openUnixConnection,
+} from './connection.js';
+export {
+  type ConnectionHandler,
+  Server,
+  type ServerAddress,
+  type StartServerOptions,
+  type StartUnixServerOptions,
+  startServer,
+  startUnixServer,
+} from './server.js';
