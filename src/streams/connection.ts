@@ -70,10 +70,13 @@ export function openConnection(options: OpenConnectionOptions): Promise<[StreamR
     throw new TypeError(`${where}: options.host must be a non-empty string, received ${describe(host)}`);
   }
   checkInteger(options.port, 'options.port', where, 0);
-  if (options.port > 65_535) throw new RangeError(`${where}: options.port must be <= 65535, received ${options.port}`);
+  if (options.port > 65_535)
+    throw new RangeError(`${where}: options.port must be <= 65535, received ${options.port}`);
   const tlsOption = options.tls ?? false;
   if (typeof tlsOption !== 'boolean' && (typeof tlsOption !== 'object' || tlsOption === null)) {
-    throw new TypeError(`${where}: options.tls must be a boolean or tls options, received ${describe(tlsOption)}`);
+    throw new TypeError(
+      `${where}: options.tls must be a boolean or tls options, received ${describe(tlsOption)}`,
+    );
   }
   if (options.limit !== undefined) checkInteger(options.limit, 'options.limit', where, 1);
   const signal = signalOf({ signal: options.signal }, where);

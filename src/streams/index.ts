@@ -3,20 +3,19 @@
  * writers with `drain()` backpressure, and servers whose connection handlers are tasks cancelled on close.
  * @module
  */
-export {
-  ConnectionResetError,
-  IncompleteReadError,
-  LimitOverrunError,
-  StreamConnectionError,
-} from './errors.js';
-export { DEFAULT_LIMIT, StreamReader, type StreamReaderOptions } from './stream-reader.js';
-export { StreamWriter } from './stream-writer.js';
+
 export {
   type OpenConnectionOptions,
   type OpenUnixConnectionOptions,
   openConnection,
   openUnixConnection,
 } from './connection.js';
+export {
+  ConnectionResetError,
+  IncompleteReadError,
+  LimitOverrunError,
+  StreamConnectionError,
+} from './errors.js';
 export {
   type ConnectionHandler,
   Server,
@@ -26,3 +25,5 @@ export {
   startServer,
   startUnixServer,
 } from './server.js';
+export { DEFAULT_LIMIT, StreamReader, type StreamReaderOptions } from './stream-reader.js';
+export { StreamWriter } from './stream-writer.js';

@@ -276,7 +276,9 @@ export function startUnixServer(
   const backlog = options?.backlog;
   if (backlog !== undefined) checkInteger(backlog, 'options.backlog', where, 0);
   let server: Server | undefined;
-  const netServer = net.createServer({ allowHalfOpen: true }, (socket) => server?.accept(socket, handler, limit));
+  const netServer = net.createServer({ allowHalfOpen: true }, (socket) =>
+    server?.accept(socket, handler, limit),
+  );
   removeStaleSocket(path);
   return listen(netServer, { path, backlog }, path, path, () => {
     server = new Server(netServer, path, path);
@@ -336,7 +338,9 @@ function removeSocketFile(path: string): void {
 
 function formatAddress(address: ServerAddress): string {
   if (typeof address === 'string') return address;
-  return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+  return address.family === 'IPv6'
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`;
 }
 
 function reportHandlerError(peer: string, error: unknown): void {

@@ -335,8 +335,12 @@ export class StreamReader implements AsyncIterable<Buffer> {
       this.paused = false;
       this.source?.resume();
     }
+    // Level-triggered: a scope cancelled while the previous wait was resolving stops the loop here.
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const waiter = new DataWaiter(this, op);
-    waiter.park(storage.getStore(), signal);
+    waiter.park(scope, signal);
     this.waiter = waiter;
     return waiter.promise;
   }
