@@ -8,4 +8,6 @@ export { type ConnectRedisOptions, connectRedis, RedisConnection } from './conne
 export { RedisCommandError, RedisConnectionError } from './errors.js';
 export { RedisLock, type RedisLockOptions } from './lock.js';
 export { RedisPermit } from './permit.js';
+export { RedisQueue, type RedisQueueCodec, type RedisQueueOptions } from './queue.js';
+export { RedisRateLimiter } from './rate-limiter.js';
 export { RedisSemaphore, type RedisSemaphoreOptions } from './semaphore.js';
