@@ -505,23 +505,26 @@ function withCreationStack(
  * closure per task, and no `AsyncLocalStorage.run` (which copies the context twice).
  */
 const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * Tasks between `startHead` and `startTail` wait for their reaction. The array keeps its capacity when it
+ * empties (each slot is cleared as its task starts): truncating it dropped a 100,000-slot backing store after
+ * every burst, and the next burst grew it again by copying.
+ */
 const startQueue: Array<Task<unknown> | undefined> = [];
 let startHead = 0;
+let startTail = 0;
 
 function startNext(): void {
   const task = startQueue[startHead]!;
   startQueue[startHead++] = undefined;
-  if (startHead === startQueue.length) {
-    startQueue.length = 0;
-    startHead = 0;
-  }
+  if (startHead === startTail) startHead = startTail = 0;
   storage.enterWith(task);
   task.start();
 }
 
 /** Starts `task` a microtask later, in a copy of the current context (tasks start in creation order). @internal */
 export function scheduleStart(task: Task<unknown>): void {
-  startQueue.push(task);
+  startQueue[startTail++] = task;
   RESOLVED.then(startNext);
 }
 
