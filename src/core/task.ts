@@ -196,6 +196,13 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this.markRetrieved();
+    if (onrejected != null && this.stateCode >= REJECTED) {
+      // `Promise.reject(outcome).then(…)` would cost Node's rejection tracking twice per await (the promise is
+      // first unhandled, then handled): call the handler from a reaction instead, in the same microtask.
+      const scope = storage.getStore();
+      const error = scope?.cancelReason ?? this.outcome;
+      return RESOLVED.then(() => onrejected(error));
+    }
     return this.waitDone().then(onfulfilled, onrejected);
   }
 

@@ -64,3 +64,43 @@ test('catch retrieves the outcome: no "never retrieved" warning for a caught tas
     process.off('warning', onWarning);
   }
 });
+
+test('then() of a finished failed or cancelled task calls the handler a microtask later, like a rejected promise', async () => {
+  await run(async () => {
+    const failed = createTask(async () => {
+      throw new Error('boom');
+    });
+    const cancelled = createTask(() => sleep(10_000));
+    await sleep(1);
+    cancelled.cancel();
+    await Promise.allSettled([failed, cancelled]);
+    const order: string[] = [];
+    const rejected = Promise.reject(new Error('plain'));
+    rejected.catch(() => {});
+    failed.then(undefined, (e: unknown) => order.push(`task ${(e as Error).message}`));
+    rejected.then(undefined, () => order.push('promise'));
+    cancelled.then(undefined, (e: unknown) => order.push(`task ${(e as Error).name}`));
+    assert.deepEqual(order, [], 'never synchronously');
+    await null;
+    await null;
+    assert.deepEqual(order, ['task boom', 'promise', 'task CancelledError']);
+    // A handler that throws rejects the promise then() returned, as with a promise.
+    await assert.rejects(
+      failed.then(undefined, () => {
+        throw new TypeError('from handler');
+      }),
+      TypeError,
+    );
+    // Inside a cancelled scope, awaiting a done task throws that scope's CancelledError (a checkpoint).
+    const outer = createTask(async () => {
+      await sleep(10_000).catch(() => {});
+      return failed.then(
+        () => 'fulfilled',
+        (e: unknown) => (e as Error).name,
+      );
+    });
+    await sleep(1);
+    outer.cancel();
+    assert.equal(await outer, 'CancelledError');
+  });
+});
