@@ -25,6 +25,10 @@ export const EXAMPLES = [
     title: 'A polite crawler: limitPerHost, rateLimit, retry on 503, a timeout per request, Ctrl-C',
   },
   {
+    file: 'distributed-crawler.ts',
+    title: 'Scaling out: 4 processes share a RedisQueue and a RedisRateLimiter (needs redis-server)',
+  },
+  {
     file: 'run-in-executor.ts',
     title: 'Blocking code in the default thread pool: [ 9, 16 ] in ≈ 1 s, not 2 s',
   },

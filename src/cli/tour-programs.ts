@@ -190,6 +190,9 @@ export function seedProgramOf(stem: string): { program: SeedProgram; variant: bo
 
 /** The verdict for an example beyond the seed: it ran, and how long it took. */
 export function judgeExtra(report: RunReport): Verdict {
+  // A program that needs a service the machine lacks (redis-server) says so in a "skipped: …" line.
+  const skipped = report.lines.find((line) => line.text.startsWith('skipped: '));
+  if (skipped !== undefined) return { measured: skipped.text, holds: true };
   return { measured: `ran in ${s(report.elapsedMs)}`, holds: report.error === undefined };
 }
 
