@@ -219,7 +219,9 @@ export class Queue<T> implements QueueLike<T> {
   }
 
   /**
-   * Puts `item` into the queue, waiting while it is full. A checkpoint.
+   * Puts `item` into the queue, waiting while it is full. A checkpoint. Items of `put()` calls enter in the
+   * order of the calls: while free slots are promised to waiting calls that have not resumed yet, a new call
+   * waits (a microtask) behind them. `putNowait()` adds at once whenever there is room.
    *
    * Rejects with `QueueShutDown` if the queue is shut down (also while waiting), with `CancelledError` if the
    * calling task is cancelled, with `signal.reason` if `signal` aborts; then `item` was not added.
@@ -240,7 +242,8 @@ export class Queue<T> implements QueueLike<T> {
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
-    if (this.maxsize === 0 || this.store.size + this.promised < this.maxsize) {
+    const room = this.maxsize === 0 || this.store.size + this.promised < this.maxsize;
+    if (room && this.promised === 0) {
       try {
         this.commit(item, false);
       } catch (err) {
@@ -251,6 +254,9 @@ export class Queue<T> implements QueueLike<T> {
     const waiter = new PutWaiter<T>(this, item);
     waiter.park(scope, signal);
     this.putters.push(waiter);
+    // Room, but earlier put() calls were promised slots and have not added their items yet: this one is
+    // served at once too, and its item goes in after theirs (a put never overtakes an earlier put).
+    if (room) this.servePutters();
     return waiter.promise;
   }
 
@@ -539,13 +545,19 @@ export class Queue<T> implements QueueLike<T> {
   getterGaveUp(tookItem: boolean, item: T): void {
     if (tookItem) this.store.restore(item);
     else this.reserved--;
-    if (this.getters.head !== undefined && this.store.size > this.reserved) this.wakeGetter();
+    if (this.getters.head !== undefined && this.store.size > this.reserved) {
+      this.wakeGetter();
+      // (as in commitPromised: a getter served at once freed a slot)
+      if (this.putters.head !== undefined) this.servePutters();
+    }
   }
 
   /** @internal A putter's promised slot was delivered: its item enters the queue now. */
   commitPromised(item: T): void {
     this.promised--;
     this.commit(item, true);
+    // A getter that nothing can cancel may have taken the item at once: then a slot is free again.
+    if (this.putters.head !== undefined) this.servePutters();
   }
 
   /** @internal A putter's promised slot was not taken (cancelled, or the queue shut down). */

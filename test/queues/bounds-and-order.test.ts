@@ -97,3 +97,32 @@ test('Queue: a get() that need not wait leaves the items reserved for earlier ge
     assert.equal(await waiting, 1);
   });
 });
+
+test('Queue: a getter served at once by a putter it woke frees the slot for the next waiting putter', async () => {
+  // Found by the interleaving property: the waiting putter `b` was never served although the queue was
+  // empty (a getter without task or signal took `a` the moment it entered, and nobody re-served putters).
+  const q = new Queue<string>(1);
+  q.putNowait('x');
+  const signal = new AbortController().signal;
+  const a = q.put('a', { signal });
+  const b = q.put('b', { signal });
+  assert.equal(q.getNowait(), 'x'); // the slot is promised to `a`
+  const plain = q.get(); // no task, no signal: served the moment `a` enters
+  await a;
+  assert.equal(await plain, 'a');
+  await b;
+  assert.equal(q.getNowait(), 'b');
+});
+
+test('Queue: a put() never overtakes an earlier put() that was promised a slot but has not resumed', async () => {
+  const q = new Queue<number>(2);
+  q.putNowait(0);
+  q.putNowait(0);
+  const signal = new AbortController().signal;
+  const first = q.put(1, { signal }); // waits: full
+  q.getNowait(); // its slot is promised to `first`
+  q.getNowait(); // a second slot is free
+  const second = q.put(2); // room, but `first` has not added its item yet: 2 goes in after 1
+  await Promise.all([first, second]);
+  assert.deepEqual([q.getNowait(), q.getNowait()], [1, 2]);
+});

@@ -18,6 +18,7 @@ import {
 } from 'asyncio-ts';
 import * as fc from 'fast-check';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { queueScenarioArb, runQueueScenario } from './queue-interleavings.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_251_125);
 const RUNS = Number(process.env.FC_RUNS ?? 150);
@@ -371,4 +372,14 @@ test('join() resolves exactly when every item put got its taskDone()', async () 
     ),
     OPTIONS,
   );
+});
+
+test('random interleavings of every call, cancellation, timeout and shutdown on the three queue kinds', async () => {
+  // Twice the runs of the others: a race needs several commands in a row (see queue-interleavings.ts).
+  await fc.assert(fc.asyncProperty(queueScenarioArb, runQueueScenario), {
+    ...OPTIONS,
+    seed: SEED + 7,
+    numRuns: 2 * RUNS,
+  });
+  await assertNoTimers();
 });
