@@ -55,6 +55,11 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   private readonly rawHeaders: Record<string, string | string[] | undefined>;
   /** @internal built on first use. */
   private headerObject: Headers | undefined = undefined;
+  /**
+   * How many attempts the session's `retry` policy made to get this response (1 without retries): for
+   * logs and for tools such as `asyncio-ts fetch --json`.
+   */
+  attempts = 1;
   /** @internal the redirects followed to get here, in order. */
   redirectHistory: readonly RedirectHop[] = [];
 

@@ -6,178 +6,44 @@
  */
 import { setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
-import type { CancelScope } from '../core/cancel-scope.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
-import type { Permit } from '../sync/permit.js';
 import { RateLimiter } from '../sync/rate-limiter.js';
 import { Semaphore } from '../sync/semaphore.js';
-import { clockOf, sleep } from '../tasks/sleep.js';
-import type { ClientResponse, RedirectHop } from './client-response.js';
-import { type CookieJarLike, isCookieJar, SessionCookies } from './cookies.js';
-import { authorizationOf, type BasicAuth, redactUrl } from './credentials.js';
-import { ClientConnectionError, HttpStatusError, TooManyRedirects } from './errors.js';
-import { Exchange, LiveExchanges } from './exchange.js';
+import type { ClientResponse } from './client-response.js';
+import { isCookieJar, SessionCookies } from './cookies.js';
+import { authorizationOf } from './credentials.js';
+import { ClientConnectionError } from './errors.js';
+import { LiveExchanges } from './exchange.js';
 import { HostPool, type PoolSettings } from './host-pool.js';
-import { isRedirectStatus, nextHop } from './redirect.js';
 import {
   applyParams,
   encodeBody,
-  type HeadersInput,
   type Hop,
   makeHop,
   mergeHeaders,
   normalizeHeaders,
-  type Params,
   paramPairs,
   type RequestOptions,
   type Target,
   targetOf,
 } from './request-options.js';
+import { RequestPlan, type SessionCore } from './request-plan.js';
 import {
-  backoffDelay,
-  isRetryableError,
-  parseRetryAfter,
-  type RetryOptions,
-  type RetryPolicy,
-  resolveRetry,
-} from './retry.js';
-import { type ClientTimeout, DEFAULT_TIMEOUTS, type ResolvedTimeouts, resolveTimeouts } from './timeouts.js';
+  type ClientSessionOptions,
+  checkKeys,
+  checkPositive,
+  DEFAULT_HEADERS,
+  DEFAULT_SETTINGS,
+  parseUrl,
+  REQUEST_KEYS,
+  resolveSettings,
+  SESSION_KEYS,
+  type Settings,
+} from './session-options.js';
 
-/**
- * `rateLimit` as numbers: `rate` requests per `perMs` milliseconds, for the whole session or `perHost`.
- *
- * @example
- * ```ts
- * const session = new ClientSession({ rateLimit: { rate: 5, perMs: 1000, perHost: true } });
- * ```
- */
-export interface RateLimitOptions {
-  rate: number;
-  perMs: number;
-  /** One limiter per origin instead of one for the session. Default false. */
-  perHost?: boolean;
-}
-
-/**
- * Options of a {@link ClientSession}. Every request option of the same name overrides these per request.
- *
- * @example
- * ```ts
- * import { ClientSession } from 'asyncio-ts/http';
- * const session = new ClientSession({
- *   baseUrl: 'https://api.example.com/v1/',
- *   headers: { authorization: `Bearer ${token}` },
- *   limitPerHost: 4,
- *   rateLimit: { rate: 10, perMs: 1000 },
- *   timeout: { total: 10_000, connect: 2_000 },
- *   retry: true,
- *   raiseForStatus: true,
- * });
- * ```
- */
-export interface ClientSessionOptions {
-  /** Relative request URLs are resolved against it as a browser does (`new URL(url, baseUrl)`). */
-  baseUrl?: string | URL;
-  /** Headers sent with every request (besides `accept`, `accept-encoding` and `user-agent` defaults). */
-  headers?: HeadersInput;
-  /** Query parameters added to every request. */
-  params?: Params;
-  /** Requests in flight at once across all hosts; 0 for no limit. Default 100 (aiohttp's). */
-  limit?: number;
-  /** Requests in flight at once per origin (also the connections per origin); 0 for no limit (default). */
-  limitPerHost?: number;
-  /** Timeouts in milliseconds. Default `{ total: 300_000 }` (aiohttp's five minutes). */
-  timeout?: ClientTimeout;
-  /** Retry policy; off unless given (`true` for the defaults). */
-  retry?: RetryOptions | boolean;
-  /** A `RateLimiter` (which may be shared), or `{ rate, perMs, perHost }`. Off by default. */
-  rateLimit?: RateLimiter | RateLimitOptions;
-  /** Throw `HttpStatusError` for every status >= 400. Default false. */
-  raiseForStatus?: boolean;
-  /** The most bytes of any response body, counted after decompression. Default none. */
-  maxResponseBytes?: number | null;
-  /** Redirects followed at most per request. Default 10. */
-  maxRedirects?: number;
-  /** Follow https → http redirects. Default false (`InvalidRedirectError`). */
-  allowInsecureRedirects?: boolean;
-  /** How long an idle keep-alive connection is kept, in milliseconds. Default 4000 (undici's). */
-  keepAliveTimeout?: number;
-  /**
-   * HTTP Basic credentials sent with every request (only to `baseUrl`'s origin when `baseUrl` is given, as
-   * aiohttp does). Credentials in `baseUrl` itself are used the same way; giving both is a `TypeError`.
-   */
-  auth?: BasicAuth;
-  /**
-   * The cookie jar: by default one of the session's own (RFC 6265, on `tough-cookie`); `false` for none;
-   * or a jar to share or persist, such as a `tough-cookie` `CookieJar` with a synchronous store.
-   */
-  cookieJar?: CookieJarLike | false;
-}
-
-/** Per-request behaviour after merging the request's options over the session's. @internal */
-interface Settings {
-  readonly timeouts: ResolvedTimeouts;
-  readonly retry: RetryPolicy | undefined;
-  readonly raiseForStatus: boolean;
-  readonly maxBytes: number;
-  readonly maxRedirects: number;
-  readonly followRedirects: boolean;
-  readonly allowInsecure: boolean;
-}
-
-/** What counts as "the session's options changed for this request". */
-const SETTING_KEYS = [
-  'timeout',
-  'retry',
-  'raiseForStatus',
-  'maxResponseBytes',
-  'maxRedirects',
-  'allowRedirects',
-  'allowInsecureRedirects',
-] as const;
-
-const SESSION_KEYS = new Set([
-  'baseUrl',
-  'headers',
-  'params',
-  'limit',
-  'limitPerHost',
-  'timeout',
-  'retry',
-  'rateLimit',
-  'raiseForStatus',
-  'maxResponseBytes',
-  'maxRedirects',
-  'allowInsecureRedirects',
-  'keepAliveTimeout',
-  'auth',
-  'cookieJar',
-]);
-
-const REQUEST_KEYS = new Set([
-  'headers',
-  'params',
-  'body',
-  'json',
-  'form',
-  'timeout',
-  'retry',
-  'raiseForStatus',
-  'maxResponseBytes',
-  'maxRedirects',
-  'allowRedirects',
-  'allowInsecureRedirects',
-  'auth',
-  'signal',
-]);
-
-const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
-  accept: '*/*',
-  'accept-encoding': 'gzip, deflate, br',
-  'user-agent': 'asyncio-ts',
-};
+export type { ClientSessionOptions, RateLimitOptions } from './session-options.js';
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -225,11 +91,11 @@ export class ClientSession implements AsyncDisposable {
   /** @internal */
   private readonly defaults: Settings;
   /** @internal `limit` (undefined: none). */
-  private readonly semaphore: Semaphore | undefined;
+  readonly semaphore: Semaphore | undefined;
   /** @internal `limitPerHost` (0: none). */
   private readonly limitPerHost: number;
   /** @internal the session-wide rate limiter. */
-  private readonly limiter: RateLimiter | undefined;
+  readonly limiter: RateLimiter | undefined;
   /** @internal set when each origin gets its own limiter. */
   private readonly hostRate: { rate: number; perMs: number } | undefined;
   /** @internal */
@@ -247,15 +113,13 @@ export class ClientSession implements AsyncDisposable {
   /** @internal `headers` plus the session's `Authorization`. */
   private readonly authHeaders: Record<string, string>;
   /** @internal undefined when `cookieJar: false`. */
-  private readonly cookies: SessionCookies | undefined;
+  readonly cookies: SessionCookies | undefined;
 
   constructor(options?: ClientSessionOptions) {
     const where = 'ClientSession';
     checkOptions(options, where);
     const given = options ?? {};
-    for (const key of Object.keys(given)) {
-      if (!SESSION_KEYS.has(key)) throw new TypeError(`${where}: unknown option '${key}'`);
-    }
+    checkKeys(given, SESSION_KEYS, where);
     let authorization: string | undefined;
     if (given.baseUrl !== undefined) {
       this.baseUrl = parseUrl(given.baseUrl, undefined, 'options.baseUrl', where);
@@ -313,19 +177,12 @@ export class ClientSession implements AsyncDisposable {
     const keepAliveTimeout = given.keepAliveTimeout ?? 4000;
     checkPositive(keepAliveTimeout, 'options.keepAliveTimeout', where);
     this.poolSettings = { connections: limitPerHost === 0 ? null : limitPerHost, keepAliveTimeout };
-    this.defaults = resolveSettings(
-      given,
-      {
-        timeouts: DEFAULT_TIMEOUTS,
-        retry: undefined,
-        raiseForStatus: false,
-        maxBytes: Number.POSITIVE_INFINITY,
-        maxRedirects: 10,
-        followRedirects: true,
-        allowInsecure: false,
-      },
-      where,
-    );
+    this.defaults = resolveSettings(given, DEFAULT_SETTINGS, where);
+  }
+
+  /** @internal SessionCore: not closed. */
+  get open(): boolean {
+    return this.state === 'open';
   }
 
   /** True once `close()` was called. */
@@ -485,9 +342,7 @@ export class ClientSession implements AsyncDisposable {
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       checkOptions(options, where);
-      for (const key of Object.keys(options)) {
-        if (!REQUEST_KEYS.has(key)) throw new TypeError(`${where}: unknown option '${key}'`);
-      }
+      checkKeys(options, REQUEST_KEYS, where);
       signal = options.signal;
       checkSignal(signal, where);
     }
@@ -497,9 +352,7 @@ export class ClientSession implements AsyncDisposable {
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (settings.retry === undefined)
-      return this.follow(hop, settings, scope, signal, settings.raiseForStatus);
-    return this.withRetry(hop, settings, scope, signal);
+    return new RequestPlan(this as SessionCore, settings, scope, signal).run(hop);
   }
 
   /** @internal the first hop: URL, headers and body. */
@@ -574,162 +427,8 @@ export class ClientSession implements AsyncDisposable {
     return target;
   }
 
-  /** @internal attempts with backoff. A cancelled request is never retried (the cancellation propagates). */
-  private async withRetry(
-    hop: Hop,
-    settings: Settings,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<ClientResponse> {
-    const policy = settings.retry as RetryPolicy;
-    const retryable = hop.replayable && policy.methods.has(hop.method);
-    for (let attempt = 1; ; attempt++) {
-      const last = !retryable || attempt >= policy.attempts;
-      let response: ClientResponse;
-      try {
-        response = await this.follow(hop, settings, scope, signal, false);
-      } catch (err) {
-        if (last || !isRetryableError(err)) throw err;
-        await sleep(backoffDelay(policy, attempt), undefined, { signal: this.waitSignal(signal) });
-        continue;
-      }
-      if (last || !policy.statuses.has(response.status)) return finish(response, settings.raiseForStatus);
-      const backoff = backoffDelay(policy, attempt);
-      const retryAfter = parseRetryAfter(response.headerValue('retry-after'));
-      // A server that asks for longer than we are willing to wait gets its answer returned as it is.
-      if (retryAfter !== undefined && retryAfter > policy.maxMs)
-        return finish(response, settings.raiseForStatus);
-      response.release();
-      await sleep(Math.max(backoff, retryAfter ?? 0), undefined, { signal: this.waitSignal(signal) });
-    }
-  }
-
-  /** @internal one attempt: the hops of its redirects, then `raiseForStatus` if `raise`. */
-  private async follow(
-    first: Hop,
-    settings: Settings,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-    raise: boolean,
-  ): Promise<ClientResponse> {
-    let hop = first;
-    let history: RedirectHop[] | undefined;
-    let response: ClientResponse;
-    const cookies = this.cookies;
-    for (;;) {
-      response = await this.send(
-        cookies === undefined ? hop : cookies.withCookies(hop),
-        settings,
-        scope,
-        signal,
-      );
-      if (cookies !== undefined) cookies.store(response.rawHeader('set-cookie'), hop.href);
-      const status = response.status;
-      if (!settings.followRedirects || !isRedirectStatus(status)) break;
-      const location = response.headerValue('location');
-      if (location === undefined) break;
-      history ??= [];
-      if (history.length >= settings.maxRedirects) {
-        response.release();
-        throw new TooManyRedirects(settings.maxRedirects, [...history.map((h) => h.url), hop.href]);
-      }
-      let next: Hop | undefined;
-      try {
-        next = nextHop(hop, status, location, settings.allowInsecure);
-      } catch (err) {
-        response.release();
-        throw err;
-      }
-      if (next === undefined) break;
-      response.release();
-      history.push({ status, url: hop.href, headers: response.headers });
-      hop = next;
-    }
-    if (history !== undefined) response.redirectHistory = history;
-    // The caller's task owns the response from here: its end releases a body left on the wire.
-    response.adoptBy(scope?.task);
-    return raise ? finish(response, true) : response;
-  }
-
-  /** @internal one hop on the wire: permits (host, then session), a rate token, then the exchange. */
-  private send(
-    hop: Hop,
-    settings: Settings,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<ClientResponse> {
-    const host = this.hostFor(hop.origin);
-    const hostSemaphore = host.semaphore;
-    const sessionSemaphore = this.semaphore;
-    const limiter = host.limiter ?? this.limiter;
-    const hostPermit = hostSemaphore?.tryAcquire();
-    if (hostSemaphore === undefined || hostPermit !== undefined) {
-      const sessionPermit = sessionSemaphore?.tryAcquire();
-      if (sessionSemaphore === undefined || sessionPermit !== undefined) {
-        if (limiter === undefined || limiter.tryAcquire()) {
-          return this.startExchange(hop, host, settings, scope, signal, hostPermit, sessionPermit);
-        }
-        return this.sendAfterWaiting(hop, host, settings, scope, signal, hostPermit, sessionPermit, true);
-      }
-      return this.sendAfterWaiting(hop, host, settings, scope, signal, hostPermit, undefined, false);
-    }
-    return this.sendAfterWaiting(hop, host, settings, scope, signal, undefined, undefined, false);
-  }
-
-  /** @internal the contended path: wait (a checkpoint each) for what `send` could not take at once. */
-  private async sendAfterWaiting(
-    hop: Hop,
-    host: HostPool,
-    settings: Settings,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-    hostPermit: Permit | undefined,
-    sessionPermit: Permit | undefined,
-    needToken: boolean,
-  ): Promise<ClientResponse> {
-    const waitOptions = { signal: this.waitSignal(signal) };
-    try {
-      if (host.semaphore !== undefined && hostPermit === undefined)
-        hostPermit = await host.semaphore.acquire(waitOptions);
-      if (this.semaphore !== undefined && sessionPermit === undefined) {
-        sessionPermit = await this.semaphore.acquire(waitOptions);
-      }
-      const limiter = host.limiter ?? this.limiter;
-      if (limiter !== undefined && (needToken || !limiter.tryAcquire())) await limiter.acquire(waitOptions);
-      if (this.state !== 'open') throw this.closedError();
-    } catch (err) {
-      sessionPermit?.release();
-      hostPermit?.release();
-      throw err;
-    }
-    return this.startExchange(hop, host, settings, scope, signal, hostPermit, sessionPermit);
-  }
-
   /** @internal */
-  private startExchange(
-    hop: Hop,
-    host: HostPool,
-    settings: Settings,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-    hostPermit: Permit | undefined,
-    sessionPermit: Permit | undefined,
-  ): Promise<ClientResponse> {
-    const exchange = new Exchange(
-      this,
-      host,
-      hop,
-      clockOf(scope),
-      settings.timeouts,
-      settings.maxBytes,
-      hostPermit,
-      sessionPermit,
-    );
-    return exchange.start(hop, scope, signal);
-  }
-
-  /** @internal */
-  private hostFor(origin: string): HostPool {
+  hostFor(origin: string): HostPool {
     let host = this.hosts.get(origin);
     if (host === undefined) {
       const hostRate = this.hostRate;
@@ -745,7 +444,7 @@ export class ClientSession implements AsyncDisposable {
   }
 
   /** @internal the signal for waits on permits, tokens and backoff: the caller's, and the session's close. */
-  private waitSignal(signal: AbortSignal | undefined): AbortSignal {
+  waitSignal(signal: AbortSignal | undefined): AbortSignal {
     let controller = this.closeController;
     if (controller === undefined) {
       controller = this.closeController = new AbortController();
@@ -757,96 +456,9 @@ export class ClientSession implements AsyncDisposable {
   }
 
   /** @internal */
-  private closedError(): InvalidStateError {
+  closedError(): InvalidStateError {
     return new InvalidStateError('ClientSession is closed');
   }
 }
 
 function noop(): void {}
-
-/** The response, or `HttpStatusError` (after releasing it) when `raise` and its status is 400 or more. */
-function finish(response: ClientResponse, raise: boolean): ClientResponse {
-  if (raise && response.status >= 400) {
-    response.release();
-    throw new HttpStatusError(response.status, response.statusText, response.method, response.url);
-  }
-  return response;
-}
-
-function checkPositive(value: unknown, name: string, where: string): void {
-  if (typeof value !== 'number')
-    throw new TypeError(`${where}: ${name} must be a number, received ${describe(value)}`);
-  if (!(value > 0)) throw new RangeError(`${where}: ${name} must be > 0, received ${value}`);
-}
-
-/** An absolute http(s) URL from `input` (resolved against `base`); a fresh object, so params can be added. */
-function parseUrl(input: unknown, base: URL | undefined, name: string, where: string): URL {
-  let url: URL;
-  if (typeof input === 'string') {
-    try {
-      url = base === undefined ? new URL(input) : new URL(input, base);
-    } catch {
-      throw new TypeError(
-        `${where}: ${name} must be an absolute URL${base === undefined ? '' : ' or one relative to baseUrl'}, received ${describe(typeof input === 'string' ? redactUrl(input) : input)}`,
-      );
-    }
-  } else if (input instanceof URL) {
-    url = new URL(input.href);
-  } else {
-    throw new TypeError(`${where}: ${name} must be a string or a URL, received ${describe(input)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(
-      `${where}: ${name} must be an http: or https: URL, received ${describe(redactUrl(url.href))}`,
-    );
-  }
-  return url;
-}
-
-/** Merges a request's (or the session's) behaviour options over `base`; `base` itself when none is given. */
-function resolveSettings(options: object, base: Settings, where: string): Settings {
-  const given = options as Record<string, unknown>;
-  let any = false;
-  for (const key of SETTING_KEYS) {
-    if (given[key] !== undefined) {
-      any = true;
-      break;
-    }
-  }
-  if (!any) return base;
-  const retry = given.retry === undefined ? base.retry : resolveRetry(given.retry, where);
-  let maxBytes = base.maxBytes;
-  if (given.maxResponseBytes !== undefined) {
-    if (given.maxResponseBytes === null) maxBytes = Number.POSITIVE_INFINITY;
-    else {
-      checkInteger(given.maxResponseBytes, 'options.maxResponseBytes', where, 0);
-      maxBytes = given.maxResponseBytes as number;
-    }
-  }
-  let maxRedirects = base.maxRedirects;
-  if (given.maxRedirects !== undefined) {
-    checkInteger(given.maxRedirects, 'options.maxRedirects', where, 0);
-    maxRedirects = given.maxRedirects as number;
-  }
-  return {
-    timeouts: resolveTimeouts(given.timeout, base.timeouts, where),
-    retry,
-    raiseForStatus: flag(given.raiseForStatus, base.raiseForStatus, 'options.raiseForStatus', where),
-    maxBytes,
-    maxRedirects,
-    followRedirects: flag(given.allowRedirects, base.followRedirects, 'options.allowRedirects', where),
-    allowInsecure: flag(
-      given.allowInsecureRedirects,
-      base.allowInsecure,
-      'options.allowInsecureRedirects',
-      where,
-    ),
-  };
-}
-
-function flag(value: unknown, fallback: boolean, name: string, where: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new TypeError(`${where}: ${name} must be a boolean, received ${describe(value)}`);
-  return value;
-}

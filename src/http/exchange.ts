@@ -21,6 +21,7 @@ import { Decoder, type DecoderSink } from './decoder.js';
 import { ClientConnectionError, ClientPayloadError, ClientTimeoutError, translateError } from './errors.js';
 import type { HostPool } from './host-pool.js';
 import type { Hop } from './request-options.js';
+import type { RequestPlan } from './request-plan.js';
 import type { ResolvedTimeouts } from './timeouts.js';
 
 // Where the exchange is on the wire.
@@ -174,6 +175,7 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   private wire: WireState = CONNECTING;
   private mode: ReadMode = BUFFER;
   private readonly owner: ExchangeOwner;
+  private readonly plan: RequestPlan;
   private readonly host: HostPool;
   private hostPermit: Permit | undefined;
   private sessionPermit: Permit | undefined;
@@ -222,19 +224,18 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
     owner: ExchangeOwner,
     host: HostPool,
     hop: Hop,
-    clock: Clock,
-    timeouts: ResolvedTimeouts,
-    maxBytes: number,
+    plan: RequestPlan,
     hostPermit: Permit | undefined,
     sessionPermit: Permit | undefined,
   ) {
     this.owner = owner;
     this.host = host;
+    this.plan = plan;
     this.method = hop.method;
     this.url = hop.href;
-    this.clock = clock;
-    this.timeouts = timeouts;
-    this.maxBytes = maxBytes;
+    const clock = (this.clock = plan.clock);
+    const timeouts = (this.timeouts = plan.settings.timeouts);
+    this.maxBytes = plan.settings.maxBytes;
     this.hostPermit = hostPermit;
     this.sessionPermit = sessionPermit;
     const now = clock.now();
@@ -243,9 +244,9 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   }
 
   /** Sends the request; resolves with the response once its headers are in. */
-  start(hop: Hop, scope: CancelScope | undefined, signal: AbortSignal | undefined): Promise<ClientResponse> {
+  start(hop: Hop): Promise<ClientResponse> {
     const waiter = new ResponseWaiter(this, `${this.method} ${this.url}`);
-    waiter.park(scope, signal);
+    waiter.park(this.plan.scope, this.plan.signal);
     this.responseWaiter = waiter;
     this.owner.live.add(this);
     this.host.waitingForConnection++;
