@@ -7,6 +7,7 @@ import { inspect, TextDecoder } from 'node:util';
 import { storage } from '../core/context.js';
 import type { Task } from '../core/task.js';
 import { describe } from '../core/validate.js';
+import type { BodyStream } from './body-stream.js';
 import { HttpStatusError } from './errors.js';
 import type { Exchange } from './exchange.js';
 
@@ -51,6 +52,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   readonly method: string;
   /** @internal */
   private readonly exchange: Exchange;
+  /** @internal */
+  private readonly stream: BodyStream;
   /** @internal undici's header record (lower-case names). */
   private readonly rawHeaders: Record<string, string | string[] | undefined>;
   /** @internal built on first use. */
@@ -66,11 +69,13 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   /** @internal responses are made by the session. */
   constructor(
     exchange: Exchange,
+    stream: BodyStream,
     status: number,
     statusText: string,
     headers: Record<string, string | string[] | undefined>,
   ) {
     this.exchange = exchange;
+    this.stream = stream;
     this.status = status;
     this.statusText = statusText;
     this.method = exchange.method;
@@ -182,9 +187,9 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   text(encoding?: string): Promise<string> {
     const decoder = textDecoderFor(encoding, this.charset);
     const scope = storage.getStore();
-    const ready = this.exchange.bodyIfReady(scope);
+    const ready = this.stream.ifReady(scope);
     if (ready !== undefined) return Promise.resolve(decodeText(ready, decoder));
-    return this.exchange.readAll(scope).then((bytes) => decodeText(bytes, decoder));
+    return this.stream.readAll(scope).then((bytes) => decodeText(bytes, decoder));
   }
 
   /**
@@ -201,7 +206,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   json<T = unknown>(): Promise<T> {
     const decoder = textDecoderFor(undefined, this.charset);
     const scope = storage.getStore();
-    const ready = this.exchange.bodyIfReady(scope);
+    const ready = this.stream.ifReady(scope);
     if (ready !== undefined) {
       try {
         return Promise.resolve(this.parseJson<T>(ready, decoder));
@@ -209,7 +214,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
         return Promise.reject(err);
       }
     }
-    return this.exchange.readAll(scope).then((bytes) => this.parseJson<T>(bytes, decoder));
+    return this.stream.readAll(scope).then((bytes) => this.parseJson<T>(bytes, decoder));
   }
 
   /** @internal */
@@ -235,7 +240,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * ```
    */
   bytes(): Promise<Uint8Array> {
-    return this.exchange.readAll(storage.getStore());
+    return this.stream.readAll(storage.getStore());
   }
 
   /**
@@ -247,7 +252,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * ```
    */
   arrayBuffer(): Promise<ArrayBuffer> {
-    return this.exchange.readAll(storage.getStore()).then(toArrayBuffer);
+    return this.stream.readAll(storage.getStore()).then(toArrayBuffer);
   }
 
   /**
@@ -267,8 +272,9 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
   /** Same as iterating `body`. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const exchange = this.exchange;
+    const stream = this.stream;
     return {
-      next: () => exchange.next(storage.getStore()),
+      next: () => stream.next(storage.getStore()),
       return: (): Promise<IteratorResult<Uint8Array>> => {
         exchange.release();
         return Promise.resolve({ value: undefined, done: true });

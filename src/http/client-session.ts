@@ -13,30 +13,17 @@ import { RateLimiter } from '../sync/rate-limiter.js';
 import { Semaphore } from '../sync/semaphore.js';
 import type { ClientResponse } from './client-response.js';
 import { isCookieJar, SessionCookies } from './cookies.js';
-import { authorizationOf } from './credentials.js';
 import { ClientConnectionError } from './errors.js';
 import { LiveExchanges } from './exchange.js';
 import { HostPool, type PoolSettings } from './host-pool.js';
-import {
-  applyParams,
-  encodeBody,
-  type Hop,
-  makeHop,
-  mergeHeaders,
-  normalizeHeaders,
-  paramPairs,
-  type RequestOptions,
-  type Target,
-  targetOf,
-} from './request-options.js';
+import { RequestBuilder } from './request-builder.js';
+import type { RequestOptions } from './request-options.js';
 import { RequestPlan, type SessionCore } from './request-plan.js';
 import {
   type ClientSessionOptions,
   checkKeys,
   checkPositive,
-  DEFAULT_HEADERS,
   DEFAULT_SETTINGS,
-  parseUrl,
   REQUEST_KEYS,
   resolveSettings,
   SESSION_KEYS,
@@ -83,12 +70,6 @@ export class ClientSession implements AsyncDisposable {
   /** @internal one per origin, made on first use. */
   private readonly hosts = new Map<string, HostPool>();
   /** @internal */
-  private readonly baseUrl: URL | undefined;
-  /** @internal lower-case names, null prototype; shared by requests that add no headers. */
-  private readonly headers: Record<string, string>;
-  /** @internal */
-  private readonly params: Array<[string, string]>;
-  /** @internal */
   private readonly defaults: Settings;
   /** @internal `limit` (undefined: none). */
   readonly semaphore: Semaphore | undefined;
@@ -100,18 +81,10 @@ export class ClientSession implements AsyncDisposable {
   private readonly hostRate: { rate: number; perMs: number } | undefined;
   /** @internal */
   private readonly poolSettings: PoolSettings;
-  /** @internal see `targetFor`. */
-  private lastInput: string | undefined = undefined;
-  /** @internal */
-  private lastTarget: Target | undefined = undefined;
   /** @internal aborts the waits of requests queued for a permit or a token when the session closes. */
   private closeController: AbortController | undefined = undefined;
-  /** @internal the `Authorization` value of the session's credentials. */
-  private readonly authorization: string | undefined;
-  /** @internal the origin the session's credentials go to (undefined: every origin). */
-  private readonly authOrigin: string | undefined;
-  /** @internal `headers` plus the session's `Authorization`. */
-  private readonly authHeaders: Record<string, string>;
+  /** @internal the session's part in every request's URL, headers and body. */
+  private readonly builder: RequestBuilder;
   /** @internal undefined when `cookieJar: false`. */
   readonly cookies: SessionCookies | undefined;
 
@@ -120,31 +93,7 @@ export class ClientSession implements AsyncDisposable {
     checkOptions(options, where);
     const given = options ?? {};
     checkKeys(given, SESSION_KEYS, where);
-    let authorization: string | undefined;
-    if (given.baseUrl !== undefined) {
-      this.baseUrl = parseUrl(given.baseUrl, undefined, 'options.baseUrl', where);
-      // Relative URLs would inherit userinfo from the base: it becomes the session's credentials instead.
-      authorization = targetOf(this.baseUrl).authorization;
-      this.authOrigin = this.baseUrl.origin;
-    }
-    if (given.auth !== undefined) {
-      if (authorization !== undefined) {
-        throw new TypeError(
-          `${where}: pass credentials either in options.baseUrl or in options.auth, not both`,
-        );
-      }
-      authorization = authorizationOf(given.auth, 'options.auth', where);
-    }
-    const extra = normalizeHeaders(given.headers, `${where} (options.headers)`, true);
-    if (authorization !== undefined && typeof extra.authorization === 'string') {
-      throw new TypeError(
-        `${where}: pass either options.auth (or URL credentials) or an Authorization header, not both`,
-      );
-    }
-    this.headers = mergeHeaders(Object.assign(Object.create(null), DEFAULT_HEADERS), extra);
-    this.authorization = authorization;
-    this.authHeaders =
-      authorization === undefined ? this.headers : mergeHeaders(this.headers, { authorization });
+    this.builder = new RequestBuilder(given, where);
     const cookieJar = given.cookieJar;
     if (cookieJar !== undefined && cookieJar !== false && !isCookieJar(cookieJar)) {
       throw new TypeError(
@@ -152,7 +101,6 @@ export class ClientSession implements AsyncDisposable {
       );
     }
     this.cookies = cookieJar === false ? undefined : new SessionCookies(cookieJar);
-    this.params = given.params === undefined ? [] : paramPairs(given.params, `${where} (options.params)`);
     const limit = given.limit ?? 100;
     checkInteger(limit, 'options.limit', where, 0);
     this.semaphore = limit === 0 ? undefined : new Semaphore(limit);
@@ -346,85 +294,13 @@ export class ClientSession implements AsyncDisposable {
       signal = options.signal;
       checkSignal(signal, where);
     }
-    const hop = this.prepare(where, method, url, options);
+    const hop = this.builder.prepare(where, method, url, options);
     const settings = options === undefined ? this.defaults : resolveSettings(options, this.defaults, where);
     if (this.state !== 'open') return Promise.reject(this.closedError());
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new RequestPlan(this as SessionCore, settings, scope, signal).run(hop);
-  }
-
-  /** @internal the first hop: URL, headers and body. */
-  private prepare(
-    where: string,
-    method: string,
-    input: string | URL,
-    options: RequestOptions | undefined,
-  ): Hop {
-    const requestParams =
-      options?.params === undefined ? undefined : paramPairs(options.params, `${where} (options.params)`);
-    const target = this.targetFor(input, requestParams, where);
-    let authorization = target.authorization;
-    if (options?.auth !== undefined) {
-      const own = authorizationOf(options.auth, 'options.auth', where);
-      if (authorization !== undefined) {
-        throw new TypeError(`${where}: pass credentials either in the URL or in options.auth, not both`);
-      }
-      authorization = own;
-    }
-    const explicit = authorization !== undefined;
-    const sessionAuth =
-      !explicit &&
-      this.authorization !== undefined &&
-      (this.authOrigin === undefined || this.authOrigin === target.origin);
-    const base = sessionAuth ? this.authHeaders : this.headers;
-    if (options === undefined) {
-      return makeHop(
-        target,
-        method,
-        explicit ? mergeHeaders(base, { authorization: authorization as string }) : base,
-        null,
-        true,
-      );
-    }
-    let headers = base;
-    if (options.headers !== undefined) {
-      const extra = normalizeHeaders(options.headers, `${where} (options.headers)`, true);
-      if (explicit && typeof extra.authorization === 'string') {
-        throw new TypeError(
-          `${where}: pass either options.auth (or URL credentials) or an Authorization header, not both`,
-        );
-      }
-      headers = mergeHeaders(headers, extra);
-    }
-    if (explicit) headers = mergeHeaders(headers, { authorization: authorization as string });
-    const { body, contentType, replayable } = encodeBody(options, where);
-    if (contentType !== undefined && headers['content-type'] === undefined) {
-      headers = mergeHeaders(headers, { 'content-type': contentType });
-    }
-    return makeHop(target, method, headers, body, replayable);
-  }
-
-  /**
-   * @internal the parsed URL. The last string URL without parameters is remembered: a loop that requests
-   * the same URL (polling, a benchmark) parses it once; any other URL costs one string comparison.
-   */
-  private targetFor(
-    input: string | URL,
-    requestParams: Array<[string, string]> | undefined,
-    where: string,
-  ): Target {
-    const cacheable = typeof input === 'string' && requestParams === undefined && this.params.length === 0;
-    if (cacheable && this.lastTarget !== undefined && this.lastInput === input) return this.lastTarget;
-    const url = parseUrl(input, this.baseUrl, 'url', where);
-    applyParams(url, this.params, requestParams);
-    const target = targetOf(url);
-    if (cacheable) {
-      this.lastInput = input as string;
-      this.lastTarget = target;
-    }
-    return target;
   }
 
   /** @internal */
