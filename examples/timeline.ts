@@ -35,7 +35,7 @@ try {
   console.log(formatTimeline(events, { width: 100, color: process.stdout.isTTY === true }));
   const svgAt = process.argv.indexOf('--svg');
   if (svgAt > 0 && process.argv[svgAt + 1] !== undefined) {
-    const title = 'sync vs async, traced: five 1 s jobs awaited one after another, then five gathered';
+    const title = 'sync vs async: five 1 s jobs awaited one after another, then five gathered';
     writeFileSync(process.argv[svgAt + 1]!, timelineSvg(events, { title }));
   }
 } finally {

@@ -142,6 +142,43 @@ export function publishWaitSettle(
   waitSettleChannel.publish(message);
 }
 
+// ---- waits that are not a Waiter ----------------------------------------------------------------------------
+
+/**
+ * @internal A wait that no `Waiter` stands for, published for tools only: a task group waiting for its
+ * children (the task is blocked on them, not running). Made only while someone listens.
+ */
+export class PublishedWait implements WaitPoint {
+  readonly label: string;
+  private readonly detail: string | undefined;
+  /** Filled by src/debug while it records the run (as on a `Waiter`). */
+  debugInfo: unknown = undefined;
+  constructor(label: string, detail: string | undefined) {
+    this.label = label;
+    this.detail = detail;
+  }
+  describe(): string {
+    return this.detail ?? this.label;
+  }
+}
+
+/** @internal publishes the start of a wait of `task`; undefined (nothing made) when nobody listens. */
+export function openWait(
+  label: string,
+  detail: string | undefined,
+  task: Task<unknown> | undefined,
+): PublishedWait | undefined {
+  if (!waitParkChannel.hasSubscribers) return undefined;
+  const wait = new PublishedWait(label, detail);
+  publishWaitPark(wait, task);
+  return wait;
+}
+
+/** @internal publishes the end of a wait made by {@link openWait}. */
+export function closeWait(wait: PublishedWait | undefined, task: Task<unknown> | undefined): void {
+  if (wait !== undefined && waitSettleChannel.hasSubscribers) publishWaitSettle(wait, task, 'resolved');
+}
+
 // ---- never-awaited tracking (debug mode) -------------------------------------------------------------------
 
 /** @internal makes a waiter's promise so that debug mode can tell whether anyone awaited it. */

@@ -9,7 +9,13 @@ import type { TraceEvent } from './trace.js';
 
 /** One wait drawn on a row, in ms from the timeline's start. */
 export interface TimelineWait {
+  /**
+   * What was waited on: `'sleep'`, `'Lock.acquire'`, `'taskGroup'`, `'map'`, `'gather'`, `'await task'`,
+   * `'thread job (queued)'` / `'thread job (running)'` (a thread job's time in the queue, then on a thread), …
+   */
   readonly label: string;
+  /** The wait's detail when it adds to the label, e.g. `'await task loader'`. */
+  readonly detail?: string;
   readonly start: number;
   readonly end: number;
 }
@@ -61,7 +67,13 @@ export function timelineOf(events: readonly TraceEvent[]): Timeline {
     let list = waitsByTask.get(key);
     if (list === undefined) waitsByTask.set(key, (list = []));
     const start = ((e.ts ?? 0) - origin) / 1000;
-    list.push({ label: e.name, start, end: start + (e.dur ?? 0) / 1000 });
+    const wait: { -readonly [K in keyof TimelineWait]: TimelineWait[K] } = {
+      label: e.name,
+      start,
+      end: start + (e.dur ?? 0) / 1000,
+    };
+    if (typeof e.args?.detail === 'string') wait.detail = e.args.detail;
+    list.push(wait);
   }
   const rows: TimelineRow[] = tasks
     .map((e) => {
@@ -102,10 +114,16 @@ const ANSI_OTHER = '\u001b[36m';
 const ANSI_RESET = '\u001b[0m';
 const RUNNING = '█';
 const WAITING = '░';
+/** Waiting on a thread job while it runs on its thread (before that, queued: {@link WAITING}). */
+const THREAD = '▓';
+/** The widest column of wait names beside the bars. */
+const NOTES_WIDTH = 34;
 
 /**
  * Draws a trace as a terminal Gantt chart: one row per task, `█` while it runs, `░` while it waits in a
- * library call (sleep, lock, queue, …), coloured by how it ended when `color` is on.
+ * library call (sleep, lock, queue, a task group, `gather`, `map`, another task, a thread job in the queue),
+ * `▓` while a thread job it waits on runs on its thread; beside each bar, what the task waited on. Coloured
+ * by how the task ended when `color` is on.
  *
  * @example
  * ```ts
@@ -123,13 +141,18 @@ export function formatTimeline(
   const width = Math.max(40, Math.floor(options.width ?? 100));
   const color = options.color === true;
   const labelWidth = Math.min(24, Math.max(...rows.map((r) => r.name.length)));
-  const barWidth = width - labelWidth - 3 - (color ? 0 : 10);
+  const notes = rows.map(waitSummary);
+  // Beside the bars: what each task waited on (and how it ended), in at most 30% of the width.
+  let notesWidth = Math.min(NOTES_WIDTH, Math.floor(width * 0.3), Math.max(...notes.map((n) => n.length)));
+  if (notesWidth < 12) notesWidth = 0;
+  const reserved = Math.max(color ? 0 : 10, notesWidth > 0 ? notesWidth + 2 : 0);
+  const barWidth = width - labelWidth - 3 - reserved;
   const step = (durationMs || 1) / barWidth;
   const lines: string[] = [];
   const right = formatDuration(durationMs);
   lines.push(`${' '.repeat(labelWidth)} 0${right.padStart(barWidth - 1)}`);
   lines.push(`${' '.repeat(labelWidth)} ┌${'─'.repeat(Math.max(0, barWidth - 2))}┐`);
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     let bar = '';
     for (let c = 0; c < barWidth; c++) bar += cell(row, c * step, (c + 1) * step);
     if (bar.trim() === '') {
@@ -138,15 +161,21 @@ export function formatTimeline(
       bar = `${bar.slice(0, at)}${RUNNING}${bar.slice(at + 1)}`;
     }
     const label = fit(row.name, labelWidth).padEnd(labelWidth);
+    let note = notesWidth > 0 ? notes[i]! : '';
+    if (!color && row.state !== 'fulfilled') note = note === '' ? row.state : `${row.state}; ${note}`;
+    const tail = note === '' ? '' : `  ${fit(note, Math.max(notesWidth, 10))}`;
     if (color) {
-      lines.push(`${label} ${ANSI[row.state] ?? ANSI_OTHER}${bar}${ANSI_RESET}`);
+      lines.push(`${label} ${ANSI[row.state] ?? ANSI_OTHER}${bar}${ANSI_RESET}${tail}`);
     } else {
-      lines.push(`${label} ${bar.trimEnd()}${row.state === 'fulfilled' ? '' : `  ${row.state}`}`);
+      // Notes line up in their column; a state alone follows its bar.
+      lines.push(`${label} ${notesWidth === 0 ? bar.trimEnd() : bar}${tail}`);
     }
   }
+  const threads = rows.some((r) => r.waits.some(isThreadRun));
+  const thread = threads ? `  ${THREAD} its thread job runs` : '';
   const legend = color
-    ? `${RUNNING} running  ${WAITING} waiting   ${ANSI.fulfilled}■ fulfilled${ANSI_RESET}  ${ANSI.rejected}■ rejected${ANSI_RESET}  ${ANSI.cancelled}■ cancelled${ANSI_RESET}`
-    : `${RUNNING} running  ${WAITING} waiting (sleep, lock, queue, …)`;
+    ? `${RUNNING} running  ${WAITING} waiting${thread}   ${ANSI.fulfilled}■ fulfilled${ANSI_RESET}  ${ANSI.rejected}■ rejected${ANSI_RESET}  ${ANSI.cancelled}■ cancelled${ANSI_RESET}`
+    : `${RUNNING} running  ${WAITING} waiting (sleep, lock, queue, tasks, …)${thread}`;
   lines.push(`${' '.repeat(labelWidth)} ${legend}`);
   return lines.join('\n');
 }
@@ -159,12 +188,50 @@ function cell(row: TimelineRow, from: number, to: number): string {
   const covered = overlap(row.start, row.end, from, to);
   if (covered <= 0 && !(row.start >= from && row.start < to && row.end === row.start)) return ' ';
   let waiting = 0;
+  let onThread = 0;
   for (const wait of row.waits) {
     if (wait.end <= from) continue;
     if (wait.start >= to) break;
-    waiting += overlap(wait.start, wait.end, from, to);
+    const time = overlap(wait.start, wait.end, from, to);
+    waiting += time;
+    if (isThreadRun(wait)) onThread += time;
   }
-  return waiting > 0 && (covered - waiting) * 2 < to - from ? WAITING : RUNNING;
+  if (!(waiting > 0 && (covered - waiting) * 2 < to - from)) return RUNNING;
+  return onThread * 2 >= waiting ? THREAD : WAITING;
+}
+
+function isThreadRun(wait: TimelineWait): boolean {
+  return wait.label === 'thread job (running)';
+}
+
+/**
+ * What a row waited on, in order, each once: `taskGroup, gather, task loader, thread job (queued 3.2 ms)`.
+ * Empty when the task never waited.
+ */
+export function waitSummary(row: TimelineRow): string {
+  const names: string[] = [];
+  let queued = 0;
+  let ran = 0;
+  let threadAt = -1;
+  for (const wait of row.waits) {
+    let name = wait.label;
+    if (name.startsWith('thread job')) {
+      if (name === 'thread job (queued)') queued += wait.end - wait.start;
+      else if (name === 'thread job (running)') ran += wait.end - wait.start;
+      if (threadAt < 0) {
+        threadAt = names.length;
+        names.push('thread job');
+      }
+      continue;
+    }
+    if (name === 'await task' && wait.detail?.startsWith('await task ')) name = wait.detail.slice(6);
+    if (!names.includes(name)) names.push(name);
+  }
+  if (threadAt >= 0 && queued + ran > 0) {
+    // Its run time is the ▓ part of the bar.
+    names[threadAt] = `thread job (queued ${formatDuration(queued)})`;
+  }
+  return names.join(', ');
 }
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
@@ -186,7 +253,7 @@ function formatDuration(ms: number): string {
 
 /** Options of {@link timelineSvg}. */
 export interface TimelineSvgOptions {
-  /** Width of the picture in pixels (default 960). */
+  /** Width of the picture in pixels (default 800, the width a README shows at 100%). */
   width?: number;
   /** A title drawn above the chart. */
   title?: string;
@@ -194,12 +261,17 @@ export interface TimelineSvgOptions {
 
 const FILL: Record<string, string> = { fulfilled: '#2e9e5b', rejected: '#d64545', cancelled: '#d8a31a' };
 const FILL_OTHER = '#3b82c4';
-const ROW = 24;
-const BAR = 14;
+// Sized to read at 100% in a README (about 800 px wide): 14 px text, 18 px bars.
+const ROW = 28;
+const BAR = 18;
+const FONT = 14;
+/** Average width of a character of the label font, for fitting text. */
+const CHAR = 7.6;
 
 /**
- * Draws a trace as an SVG picture: one bar per task (`<rect class="bar …">`), solid while the task runs
- * and lighter while it waits in a library call, coloured by how it ended, on a time axis.
+ * Draws a trace as an SVG picture: one bar per task (`<rect class="bar …">`), solid while the task runs,
+ * lighter while it waits in a library call (named inside the bar where the name fits, and in its tooltip),
+ * darker while a thread job it waits on runs on its thread; coloured by how it ended, on a time axis.
  *
  * @example
  * ```ts
@@ -214,26 +286,27 @@ export function timelineSvg(
 ): string {
   const timeline = Array.isArray(source) ? timelineOf(source) : (source as Timeline);
   const { rows, durationMs } = timeline;
-  const width = Math.max(300, Math.floor(options.width ?? 960));
-  const labelWidth = Math.min(240, 16 + 7 * Math.max(4, ...rows.map((r) => r.name.length)));
+  const width = Math.max(300, Math.floor(options.width ?? 800));
+  const labelWidth = Math.min(260, 16 + CHAR * Math.max(4, ...rows.map((r) => r.name.length)));
   const left = labelWidth;
-  const plotWidth = width - left - 24;
-  const top = options.title === undefined ? 28 : 52;
-  const height = top + rows.length * ROW + 44;
+  const plotWidth = width - left - 36;
+  const top = options.title === undefined ? 30 : 58;
+  const height = top + rows.length * ROW + 48;
   const total = durationMs || 1;
   const x = (ms: number): number => left + (ms / total) * plotWidth;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="${FONT}">`,
   );
   out.push(
     '<style>.bar.fulfilled{fill:#2e9e5b}.bar.rejected{fill:#d64545}.bar.cancelled{fill:#d8a31a}' +
-      '.wait{fill:#ffffff;fill-opacity:0.6}.grid{stroke:#e3e3e3}.axis{fill:#666}.label{fill:#222}</style>',
+      '.wait{fill:#ffffff;fill-opacity:0.6}.thread{fill:#000000;fill-opacity:0.25}.grid{stroke:#e3e3e3}' +
+      '.axis{fill:#555}.label{fill:#222}.note{fill:#1d3b2a;font-size:12px}</style>',
   );
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   if (options.title !== undefined) {
     out.push(
-      `<text x="${left}" y="24" font-size="15" font-weight="600" class="label">${escapeXml(options.title)}</text>`,
+      `<text x="12" y="26" font-size="16" font-weight="600" class="label">${escapeXml(options.title)}</text>`,
     );
   }
   // Axis: about eight ticks at 1, 2 or 5 × 10^k ms.
@@ -260,23 +333,42 @@ export function timelineSvg(
       const wx = x(Math.max(wait.start, row.start));
       const ww = x(Math.min(wait.end, row.end)) - wx;
       if (ww < 0.5) continue;
+      // A thread job running on its thread is drawn darker than any wait (its time in the queue is a wait).
+      const kind = isThreadRun(wait) ? 'thread' : 'wait';
+      const what = wait.detail ?? wait.label;
       out.push(
-        `<rect class="wait" x="${round1(wx)}" y="${round1(y + 2)}" width="${round1(ww)}" height="${BAR - 4}"><title>${escapeXml(`${wait.label}, ${formatDuration(wait.end - wait.start)}`)}</title></rect>`,
+        `<rect class="${kind}" x="${round1(wx)}" y="${round1(y + 2)}" width="${round1(ww)}" height="${BAR - 4}"><title>${escapeXml(`${row.name} waiting on ${what}, ${formatDuration(wait.end - wait.start)}`)}</title></rect>`,
       );
+      // Named inside the bar where the name fits: what the task waits on, not only that it waits.
+      const long = what.startsWith('await task ') ? what.slice(6) : wait.label;
+      const name = [long, wait.label].find((n) => ww >= n.length * 6.6 + 8);
+      if (kind === 'wait' && name !== undefined) {
+        out.push(
+          `<text class="note" x="${round1(wx + 4)}" y="${round1(y + BAR - 5)}">${escapeXml(name)}</text>`,
+        );
+      }
     }
   });
-  const ly = top + rows.length * ROW + 26;
-  out.push(`<rect x="${left}" y="${ly - 10}" width="22" height="12" rx="2" fill="${FILL.fulfilled}"/>`);
-  out.push(`<text class="axis" x="${left + 28}" y="${ly}">running</text>`);
-  out.push(`<rect x="${left + 90}" y="${ly - 10}" width="22" height="12" rx="2" fill="${FILL.fulfilled}"/>`);
-  out.push(`<rect class="wait" x="${left + 90}" y="${ly - 8}" width="22" height="8"/>`);
-  out.push(`<text class="axis" x="${left + 118}" y="${ly}">waiting (sleep, lock, queue…)</text>`);
-  out.push(`<text class="axis" x="${left + 330}" y="${ly}">ended:</text>`);
-  let lx = left + 376;
+  // The legend starts under the labels, so that it fits however narrow the plot is.
+  const ly = top + rows.length * ROW + 28;
+  let lx = 12;
+  const swatch = (overlay: string | undefined, text: string): void => {
+    out.push(`<rect x="${lx}" y="${ly - 11}" width="22" height="14" rx="2" fill="${FILL.fulfilled}"/>`);
+    if (overlay !== undefined) {
+      out.push(`<rect class="${overlay}" x="${lx}" y="${ly - 9}" width="22" height="10"/>`);
+    }
+    out.push(`<text class="axis" x="${lx + 28}" y="${ly}">${text}</text>`);
+    lx += 40 + text.length * CHAR;
+  };
+  swatch(undefined, 'running');
+  swatch('wait', 'waiting (named)');
+  if (rows.some((r) => r.waits.some(isThreadRun))) swatch('thread', 'its thread job runs');
+  out.push(`<text class="axis" x="${lx}" y="${ly}">ended:</text>`);
+  lx += 52;
   for (const [state, fill] of Object.entries(FILL)) {
-    out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" rx="2" fill="${fill}"/>`);
-    out.push(`<text class="axis" x="${lx + 16}" y="${ly}">${state}</text>`);
-    lx += 84;
+    out.push(`<rect x="${lx}" y="${ly - 11}" width="14" height="14" rx="2" fill="${fill}"/>`);
+    out.push(`<text class="axis" x="${lx + 18}" y="${ly}">${state}</text>`);
+    lx += 26 + state.length * CHAR;
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -296,11 +296,29 @@ export class RunTrace {
         this.metadata(tid, 'thread_name', 'name', `${task.name} ∥ ${lane}`);
       }
     }
+    const waiter: Waiter<unknown> = wait.waiter;
+    // A thread job whose start was seen: its time in the queue, then its run on a thread, as two spans.
+    const runStartedAt = (waiter as unknown as { runStartedAt?: unknown }).runStartedAt;
+    if (typeof runStartedAt === 'number' && runStartedAt >= wait.since && runStartedAt <= end) {
+      this.waitSpan(tid, task.id, waiter, `${waiter.label} (queued)`, wait.since, runStartedAt, outcome);
+      this.waitSpan(tid, task.id, waiter, `${waiter.label} (running)`, runStartedAt, end, outcome);
+      return;
+    }
+    this.waitSpan(tid, task.id, waiter, waiter.label, wait.since, end, outcome);
+  }
+
+  private waitSpan(
+    tid: number,
+    taskId: number,
+    waiter: Waiter<unknown>,
+    label: string,
+    since: number,
+    end: number,
+    outcome: WaitSpanArgs['outcome'],
+  ): void {
     const w = this.writer;
     if (!w.begin()) return;
-    const waiter: Waiter<unknown> = wait.waiter;
-    const label = waiter.label;
-    const start = w.us(wait.since);
+    const start = w.us(since);
     w.raw('{"name":');
     w.str(label);
     w.raw(',"cat":"wait","ph":"X","ts":');
@@ -309,7 +327,7 @@ export class RunTrace {
     w.int(w.us(end) - start);
     this.pidTid(tid);
     w.raw(',"args":{"task":');
-    w.int(task.id);
+    w.int(taskId);
     w.raw(',"outcome":"');
     w.raw(outcome);
     w.raw('"');

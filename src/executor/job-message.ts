@@ -29,4 +29,9 @@ export interface JobMessage {
   args: unknown[];
   /** Index of the job's slot in the shared `Int32Array`; set when the job is handed to the pool. */
   slot: number;
+  /**
+   * Set while a tracer listens: the worker `Atomics.notify`s the slot when it starts the job, so that the
+   * trace can tell the job's time in the queue from its run time.
+   */
+  notifyStart?: true;
 }

@@ -64,6 +64,11 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   readonly message: JobMessage;
   readonly transfers: TransferListItem[] | undefined;
   phase: Phase = QUEUED;
+  /**
+   * When a worker started the job (`performance.now()` of this thread), measured only while a tracer
+   * listens: the trace draws the time before it as queued, after it as running.
+   */
+  runStartedAt: number | undefined = undefined;
   /** The cancellation that reached the job while it ran; it rejects with it once the worker lets go. */
   stopReason: unknown = undefined;
   /** Links in the executor's list of dispatched jobs (for `shutdown({ cancelFutures })`). */

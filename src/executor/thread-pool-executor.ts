@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { waitSettleChannel } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError } from '../core/errors.js';
 import { createTask, type Task } from '../core/task.js';
@@ -26,7 +27,7 @@ import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
 import { DISPATCHED, Job, type JobHost } from './job.js';
-import { FLAGS_KEY, type JobMessage, SLOT_CANCELLED, SLOT_IDLE } from './job-message.js';
+import { FLAGS_KEY, type JobMessage, SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
 import { takeTransfers } from './move.js';
 import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
 
@@ -119,6 +120,14 @@ function workerEntry(): string {
 }
 
 function noop(): void {}
+
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
+// Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** A job that does nothing (slot -1): see ThreadPoolExecutor#replaceLostThread. */
 const NO_OP_JOB: JobMessage = {
@@ -474,6 +483,8 @@ export class ThreadPoolExecutor {
     if (tail !== undefined) tail.dispatchedNext = job;
     else this.#dispatchedHead = job;
     this.#dispatchedTail = job;
+    const traced = waitSettleChannel.hasSubscribers;
+    if (traced) job.message.notifyStart = true;
     let dispatched: Promise<unknown>;
     try {
       const pool = this.#pool ?? this.#createPool();
@@ -488,6 +499,19 @@ export class ThreadPoolExecutor {
       (value: unknown) => job.settle(true, value),
       (failure: unknown) => job.settle(false, failure),
     );
+    if (traced) this.#watchStart(job, slot);
+  }
+
+  /** Tracing: notes when a worker claims the job (its slot leaves IDLE; the worker notifies). */
+  #watchStart(job: Job<unknown>, slot: number): void {
+    const flags = this.#flags;
+    const started = (): void => {
+      if (job.phase === DISPATCHED && job.message.slot === slot && Atomics.load(flags, slot) === SLOT_RUNNING)
+        job.runStartedAt = performance.now();
+    };
+    const result = waitAsync(flags, slot, SLOT_IDLE);
+    if (result.async) result.value.then(started, noop);
+    else started();
   }
 
   /**

@@ -117,6 +117,7 @@ export default async function runJob(message: JobMessage): Promise<unknown> {
   // Claim the job; if it was cancelled while it waited for this worker, never run it.
   if (Atomics.compareExchange(flags, slot, SLOT_IDLE, SLOT_RUNNING) !== SLOT_IDLE)
     throw CANCELLED_BEFORE_START;
+  if (message.notifyStart === true) Atomics.notify(flags, slot);
   const source = message.source;
   let fn: Function;
   try {

@@ -79,6 +79,7 @@ export async function map<T, R>(
   }
   try {
     await taskGroup(async (tg) => {
+      tg.waitLabel = 'map';
       for (let i = 0; i < workers && !exhausted; i++) tg.createTask(worker);
     });
   } finally {

@@ -5,6 +5,7 @@
  * @module
  */
 import { CancelScope, makeCancelledError } from '../core/cancel-scope.js';
+import { closeWait, openWait } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError, isCancellation } from '../core/errors.js';
 import { globalRun, type RunState } from '../core/run-state.js';
@@ -48,6 +49,8 @@ export class TaskGroup extends CancelScope {
   private idleResolve: (() => void) | undefined = undefined;
   /** @internal */
   private readonly run: RunState;
+  /** @internal how tools name the wait for the children: `'taskGroup'`, or `'map'` for map's group. */
+  waitLabel = 'taskGroup';
 
   /** @internal use {@link taskGroup}. */
   constructor(parent: CancelScope | undefined, run: RunState) {
@@ -102,12 +105,15 @@ export class TaskGroup extends CancelScope {
     // The waiting task counts as blocked on the library (a virtual clock may jump while it waits).
     const task = this.task;
     if (task !== undefined) task.run.block(task);
+    // Tools (trace, timeline, task tree) see the task waiting on its children, not running.
+    const wait = openWait(this.waitLabel, undefined, task);
     return new Promise<void>((resolve) => {
       this.idleResolve =
         task === undefined
           ? resolve
           : () => {
               task.run.unblock(task);
+              closeWait(wait, task);
               resolve();
             };
     });
