@@ -26,9 +26,13 @@ end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, tonumber(first[2]) - now}`);
 
-/** KEYS holders; ARGV id, channel. The wake-up is published even if the lease had run out (harmless). */
-const RELEASE = script(`redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('PUBLISH', ARGV[2], '1')
+/**
+ * KEYS holders; ARGV id, channel, value. Only a release from a full set can have waiters to wake: a waiter
+ * sleeps only after it found the set full, and a set that became not full by a lease running out wakes it by
+ * the waiter's own timer (armed for the first lease's end).
+ */
+const RELEASE = script(`local full = redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3])
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 and full then redis.call('PUBLISH', ARGV[2], '1') end
 return 1`);
 
 /**
@@ -128,7 +132,7 @@ export abstract class PermitPool implements RedisPermitOwner {
     this.keeper.delete(id);
     if (this.conn.closed) return;
     try {
-      await this.conn.run(RELEASE, this.keys.slice(0, 1), [id, this.channel], `${this.kind}.release`);
+      await this.conn.run(RELEASE, this.keys.slice(0, 1), [id, this.channel, this.value], `${this.kind}.release`);
     } catch (err) {
       if (!(err instanceof InvalidStateError)) throw err;
     }
