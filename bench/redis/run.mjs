@@ -60,7 +60,12 @@ const workloads = {
       return perOp(OPS, () => limiter.acquire());
     },
     'rate-limiter-flexible': async () => {
-      const limiter = new RateLimiterRedis({ storeClient: io, points: 1_000_000, duration: 1, keyPrefix: `b${++seq}` });
+      const limiter = new RateLimiterRedis({
+        storeClient: io,
+        points: 1_000_000,
+        duration: 1,
+        keyPrefix: `b${++seq}`,
+      });
       return perOp(OPS, () => limiter.consume('k'));
     },
   },
@@ -71,7 +76,8 @@ const workloads = {
       const consumers = Array.from({ length: 16 }, async () => {
         for await (const _ of q) q.taskDone();
       });
-      for (let i = 0; i < JOBS; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => q.put({ n: i + j })));
+      for (let i = 0; i < JOBS; i += 100)
+        await Promise.all(Array.from({ length: 100 }, (_, j) => q.put({ n: i + j })));
       await q.join();
       const us = ((performance.now() - t0) * 1000) / JOBS;
       await q.shutdown();
@@ -91,7 +97,9 @@ const workloads = {
         if (++done === JOBS) finish();
       });
       for (let i = 0; i < JOBS; i += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, j) => queue.add('j', { n: i + j }, { removeOnComplete: true })));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) => queue.add('j', { n: i + j }, { removeOnComplete: true })),
+        );
       }
       await all;
       const us = ((performance.now() - t0) * 1000) / JOBS;
@@ -120,7 +128,9 @@ async function handover(impl) {
         new Promise((resolve, reject) => {
           let out = '';
           c.stdout.on('data', (d) => (out += d));
-          c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${impl} child exited ${code}`))));
+          c.on('exit', (code) =>
+            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${impl} child exited ${code}`)),
+          );
         }),
     ),
   );
@@ -128,7 +138,8 @@ async function handover(impl) {
   const latencies = [];
   for (let i = 1; i < events.length; i++) {
     const [prev, next] = [events[i - 1], events[i]];
-    if (prev.kind === 'release' && next.kind === 'acquire' && prev.role !== next.role) latencies.push((next.t - prev.t) * 1000);
+    if (prev.kind === 'release' && next.kind === 'acquire' && prev.role !== next.role)
+      latencies.push((next.t - prev.t) * 1000);
   }
   return median(latencies);
 }
