@@ -132,7 +132,12 @@ export abstract class PermitPool implements RedisPermitOwner {
     this.keeper.delete(id);
     if (this.conn.closed) return;
     try {
-      await this.conn.run(RELEASE, this.keys.slice(0, 1), [id, this.channel, this.value], `${this.kind}.release`);
+      await this.conn.run(
+        RELEASE,
+        this.keys.slice(0, 1),
+        [id, this.channel, this.value],
+        `${this.kind}.release`,
+      );
     } catch (err) {
       if (!(err instanceof InvalidStateError)) throw err;
     }
