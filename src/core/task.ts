@@ -147,7 +147,13 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   cancel(reason?: unknown): boolean {
     if (this.stateCode >= FULFILLED) return false;
     this.cancelRequests++;
-    this.cancelScope(makeCancelledError(reason, `Task ${this.name} was cancelled`, this.run.debug));
+    if (this.cancelCalled !== undefined) return true; // the first reason sticks: make no error
+    const debug = this.run.debug;
+    this.cancelScope(
+      reason === undefined && this.givenName === undefined && !debug
+        ? unnamedTaskCancelled()
+        : makeCancelledError(reason, `Task ${this.name} was cancelled`, debug),
+    );
     return true;
   }
 
@@ -370,6 +376,20 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   get [Symbol.toStringTag](): string {
     return 'Task';
   }
+}
+
+let sharedCancelled: CancelledError | undefined;
+
+/**
+ * The reason of `cancel()` without an argument on a task without a name: one shared error. Making an `Error`
+ * costs a call into V8's runtime even without a stack, about a quarter of cancelling 10,000 sleeping tasks,
+ * and its only per-task content was the generated name. Cancellation never depends on which error object it
+ * carries (each scope records whether it was cancelled itself); named tasks, a given reason and debug mode
+ * (stacks) still get their own error.
+ */
+function unnamedTaskCancelled(): CancelledError {
+  sharedCancelled ??= makeCancelledError(undefined, 'The task was cancelled');
+  return sharedCancelled;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
