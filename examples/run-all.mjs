@@ -33,6 +33,11 @@ export const EXAMPLES = [
     title: 'Blocking code in the default thread pool: [ 9, 16 ] in ≈ 1 s, not 2 s',
   },
   { file: 'cpu-bound.ts', title: 'CPU-bound work on all cores while the event loop keeps ticking' },
+  { file: 'tcp-echo.ts', title: 'asyncio docs: the TCP echo server and client on streams' },
+  {
+    file: 'subprocess-timeout.ts',
+    title: 'asyncio docs: a subprocess under a timeout, killed and reaped when it expires',
+  },
   { file: 'task-tree.ts', title: 'Seeing it: a stuck program prints its task tree (debug mode)' },
   { file: 'timeline.ts', title: 'Seeing it: the sync-vs-async twin traced and drawn as a timeline' },
 ];

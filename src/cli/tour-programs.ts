@@ -188,8 +188,31 @@ export function seedProgramOf(stem: string): { program: SeedProgram; variant: bo
   return variant === undefined ? undefined : { program: variant, variant: true };
 }
 
-/** The verdict for an example beyond the seed: it ran, and how long it took. */
-export function judgeExtra(report: RunReport): Verdict {
+/** Twins of programs from the asyncio documentation (beyond the seed), keyed by example stem. */
+export const DOCS_TWINS: Readonly<Record<string, (report: RunReport) => Verdict>> = {
+  'tcp-echo'(report) {
+    const echoed = find(report, /^Received: "Hello World!"/) !== undefined;
+    const closed = find(report, /^Server closed: true/) !== undefined;
+    return {
+      measured: `${echoed ? 'the server echoed "Hello World!"' : 'no echo'}; ${closed ? 'serveForever cancelled, server closed' : 'server not closed'}, in ${s(report.elapsedMs)}`,
+      holds: echoed && closed,
+    };
+  },
+  'subprocess-timeout'(report) {
+    const line = find(report, /^Timed out after/);
+    const gone = find(report, /still exists: false/) !== undefined;
+    const code = /exited with (-?\d+)/.exec(line?.text ?? '')?.[1];
+    return {
+      measured: `${line === undefined ? 'no timeout' : `timed out after ${s(line.t)}, the child exited with ${code}`}; ${gone ? 'its pid is gone' : 'its pid is still there'}`,
+      holds: about(line?.t, 1000) && gone,
+    };
+  },
+};
+
+/** The verdict for an example beyond the seed: its check if it twins the asyncio docs, else that it ran. */
+export function judgeExtra(report: RunReport, file?: string): Verdict {
+  const twin = file === undefined ? undefined : DOCS_TWINS[file.replace(/\.ts$/, '')];
+  if (twin !== undefined && report.error === undefined) return twin(report);
   // A program that needs a service the machine lacks (redis-server) says so in a "skipped: …" line.
   const skipped = report.lines.find((line) => line.text.startsWith('skipped: '));
   if (skipped !== undefined) return { measured: skipped.text, holds: true };

@@ -237,7 +237,7 @@ function eachLine(stream: Readable, onLine: (line: string) => void): Promise<voi
 
 function judge(stop: Stop, report: TourRun): Verdict {
   if (stop.rule !== undefined) return stop.rule.judge(report);
-  if (stop.seed === undefined || stop.variant) return judgeExtra(report);
+  if (stop.seed === undefined || stop.variant) return judgeExtra(report, stop.file);
   return stop.seed.judge(report);
 }
 

@@ -26,4 +26,4 @@ export {
   startUnixServer,
 } from './server.js';
 export { DEFAULT_LIMIT, StreamReader, type StreamReaderOptions } from './stream-reader.js';
-export { StreamWriter } from './stream-writer.js';
+export { type PeerAddress, StreamWriter } from './stream-writer.js';

@@ -13,6 +13,13 @@ import { type SignalOptions, signalOf } from '../sync/options.js';
 import { ConnectionResetError } from './errors.js';
 import type { StreamReader } from './stream-reader.js';
 
+/** A TCP endpoint: what `getExtraInfo('peername')` returns for a TCP connection. */
+export interface PeerAddress {
+  address: string;
+  family: string;
+  port: number;
+}
+
 /** A wait in `drain()` or `waitClosed()`, named after the peer. */
 class WriterWaiter extends Waiter<void> {
   private readonly peer: string;
@@ -133,6 +140,35 @@ export class StreamWriter implements AsyncDisposable {
     waiter.park(scope, signal);
     this.drainWaiters.push(waiter);
     return waiter.promise;
+  }
+
+  /**
+   * Details of the connection, as asyncio's `get_extra_info`: `'peername'` and `'sockname'` give
+   * `{ address, family, port }` for TCP, the path for a Unix socket, `undefined` for a pipe.
+   *
+   * @example
+   * ```ts
+   * const peer = writer.getExtraInfo('peername'); // { address: '127.0.0.1', family: 'IPv4', port: 50412 }
+   * ```
+   */
+  getExtraInfo(name: 'peername' | 'sockname'): PeerAddress | string | undefined {
+    if (name !== 'peername' && name !== 'sockname') {
+      throw new RangeError(
+        `StreamWriter.getExtraInfo: name must be 'peername' or 'sockname', received ${describe(name)}`,
+      );
+    }
+    const socket = this.stream as Partial<Socket>;
+    if (name === 'peername') {
+      if (socket.remoteAddress !== undefined && socket.remotePort !== undefined) {
+        return { address: socket.remoteAddress, family: socket.remoteFamily ?? '', port: socket.remotePort };
+      }
+    } else if (typeof socket.address === 'function') {
+      const local = socket.address();
+      if (typeof local === 'object' && local !== null && 'port' in local) {
+        return { address: local.address, family: local.family, port: local.port };
+      }
+    }
+    return this.peer.startsWith('/') ? this.peer : undefined;
   }
 
   /** True: streams of sockets and pipes can send an end-of-file. */

@@ -138,3 +138,37 @@ test('the rules of thumb are judged on the warnings debug mode printed', () => {
   });
   assert.equal(forgotten!.judge({ ...dropped, stderr: [] }).holds, false);
 });
+
+test('the asyncio-docs twins (TCP echo, subprocess timeout) are judged on what they printed', () => {
+  const echo = judgeExtra(
+    report(40, [
+      [10, 'Received: "Hello World!"'],
+      [20, 'Server closed: true'],
+    ]),
+    'tcp-echo.ts',
+  );
+  assert.equal(echo.holds, true);
+  assert.match(echo.measured, /echoed "Hello World!"/);
+  assert.equal(judgeExtra(report(40, [[10, 'Received: "nope"']]), 'tcp-echo.ts').holds, false);
+  const killed = judgeExtra(
+    report(1100, [
+      [1010, "Timed out after 1.01 s: 'sleep 10' exited with -15 (SIGTERM)"],
+      [1011, 'pid 42 still exists: false'],
+    ]),
+    'subprocess-timeout.ts',
+  );
+  assert.deepEqual(killed, {
+    measured: 'timed out after 1.01 s, the child exited with -15; its pid is gone',
+    holds: true,
+  });
+  assert.equal(
+    judgeExtra(
+      report(1100, [
+        [1010, 'Timed out after 1.01 s'],
+        [1011, 'pid 42 still exists: true'],
+      ]),
+      'subprocess-timeout.ts',
+    ).holds,
+    false,
+  );
+});
