@@ -131,7 +131,16 @@ export class DeadlineHeap {
  */
 const EARLY_FIRE_TOLERANCE_MS = 1;
 
-/** The default clock: `performance.now()` and one shared OS timer. @internal */
+/**
+ * Node's timers take at most 2³¹ − 1 ms; a longer delay fires after 1 ms (with a TimeoutOverflowWarning). A
+ * farther deadline arms the timer for this long and re-arms it when it fires, so it never wakes early or spins.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The default clock: `performance.now()` and one shared OS timer. Each `run()` has its own, so that when the
+ * run ends its timer stops holding the process (see {@link SystemClock.detach}). @internal
+ */
 export class SystemClock implements Clock {
   private readonly heap = new DeadlineHeap();
   private timer: NodeJS.Timeout | undefined = undefined;
@@ -139,7 +148,15 @@ export class SystemClock implements Clock {
   private armedFor = Number.POSITIVE_INFINITY;
   /** Whether the OS timer keeps the process alive: only while some entry waits. */
   private referenced = false;
+  /** Set when the run that owns this clock has ended: its timer no longer keeps the process alive. */
+  private released = false;
+  private readonly maxDelay: number;
   private readonly fire = (): void => this.onFire();
+
+  /** @param maxDelay the longest delay one OS timer is armed for (smaller only in tests). */
+  constructor(maxDelay = MAX_TIMER_DELAY_MS) {
+    this.maxDelay = maxDelay;
+  }
 
   now(): number {
     return performance.now();
@@ -163,13 +180,30 @@ export class SystemClock implements Clock {
       return;
     }
     if (this.timer !== undefined) clearTimeout(this.timer);
-    const delay = Math.max(1, Math.ceil(deadline - performance.now()));
-    this.timer = setTimeout(this.fire, delay);
-    this.armedFor = deadline;
+    const start = performance.now();
+    const delay = Math.ceil(deadline - start);
+    if (delay > this.maxDelay) {
+      this.timer = setTimeout(this.fire, this.maxDelay);
+      this.armedFor = start + this.maxDelay;
+    } else {
+      this.timer = setTimeout(this.fire, Math.max(1, delay));
+      this.armedFor = deadline;
+    }
     this.referenced = true;
+    if (this.released) this.setReferenced(false);
+  }
+
+  /**
+   * The run that owned this clock has ended. Sleeps its tasks left behind (the losers of a `Promise.race`)
+   * still fire if the process lives on, but no longer keep it alive.
+   */
+  detach(): void {
+    this.released = true;
+    if (this.referenced) this.setReferenced(false);
   }
 
   private setReferenced(on: boolean): void {
+    if (on && this.released) return;
     this.referenced = on;
     const timer = this.timer;
     if (timer === undefined) return;

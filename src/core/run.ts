@@ -6,7 +6,7 @@
  */
 
 import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
+import { SystemClock } from './clock.js';
 import { storage } from './context.js';
 import { DEADLOCK_EXIT_STATUS, watchForDeadlock } from './deadlock.js';
 import { loadDebugLayer, type RunObserver } from './debug-hooks.js';
@@ -75,7 +75,8 @@ export async function run<T>(main: () => Promise<T>, options?: RunOptions): Prom
     options?.signals ?? (outer === undefined ? (['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) : []);
   if (!Array.isArray(signals))
     throw new TypeError(`run: options.signals must be an array, received ${describe(signals)}`);
-  const clock: Clock = options?.clock ?? systemClock;
+  // Its own system clock: when the run ends, timers its tasks left armed stop holding the process.
+  const clock: Clock = options?.clock ?? new SystemClock();
   if (typeof clock.now !== 'function' || typeof clock.schedule !== 'function') {
     throw new TypeError(`run: options.clock must implement Clock, received ${describe(clock)}`);
   }
