@@ -1,6 +1,7 @@
 /**
  * `map(fn, items, { concurrency })`: bounded concurrency without a semaphore or a task per job.
- * `concurrency` worker tasks in a task group pull items lazily from one iterator.
+ * Up to `concurrency` worker tasks in a task group pull items lazily from one iterator; a worker is started
+ * only for an item already pulled, so a huge `concurrency` costs nothing for a few items.
  * @module
  */
 import { InvalidStateError } from '../core/errors.js';
@@ -52,35 +53,43 @@ export async function map<T, R>(
   let nextIndex = 0;
   let exhausted = false;
 
-  const worker = async (): Promise<void> => {
+  // A worker starts with an item already pulled, so there are never more workers than items in flight.
+  const worker = async (value: T, index: number): Promise<void> => {
     for (;;) {
-      let step: IteratorResult<T>;
-      if (source.sync !== undefined) step = source.sync.next();
-      else step = await cancellable(source.pullAsync());
-      if (step.done) {
-        exhausted = true;
-        return;
-      }
-      const index = nextIndex++;
       try {
-        results[index] = await fn(step.value, index);
+        results[index] = await fn(value, index);
       } catch (err) {
         if (!returnExceptions) throw err;
         results[index] = err as R;
       }
+      if (exhausted) return;
+      const step =
+        source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+      if (step.done) {
+        exhausted = true;
+        return;
+      }
+      value = step.value;
+      index = nextIndex++;
     }
   };
 
-  let workers = concurrency;
-  if (workers === Number.POSITIVE_INFINITY) {
-    if (source.sync === undefined) workers = 1024;
-    else if (Array.isArray(items)) workers = Math.max(1, items.length);
-    else workers = 1024;
-  }
+  let limit = concurrency;
+  if (limit === Number.POSITIVE_INFINITY && !Array.isArray(items)) limit = 1024;
   try {
     await taskGroup(async (tg) => {
       tg.waitLabel = 'map';
-      for (let i = 0; i < workers && !exhausted; i++) tg.createTask(worker);
+      for (let workers = 0; workers < limit && !exhausted; workers++) {
+        const step =
+          source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+        if (step.done) {
+          exhausted = true;
+          return;
+        }
+        const value = step.value;
+        const index = nextIndex++;
+        tg.createTask(() => worker(value, index));
+      }
     });
   } finally {
     if (!exhausted) source.close();

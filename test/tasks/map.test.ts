@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, checkpoint, createTask, map, run, sleep } from 'asyncio-ts';
+import { allTasks, CancelledError, checkpoint, createTask, map, run, sleep } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 
 test('results come in input order, whatever the completion order; fn gets (item, index)', async () => {
@@ -260,4 +260,26 @@ test('bad arguments are TypeError/RangeError naming the argument', async () => {
     map(async (x) => x, [1], 'opts' as never),
     /map: options must be an object/,
   );
+});
+
+test('a huge concurrency starts no more workers than items in flight (sync and async sources)', async () => {
+  async function* three(): AsyncGenerator<number> {
+    yield* [1, 2, 3];
+  }
+  await run(async () => {
+    let most = 0;
+    const fn = async (x: number): Promise<number> => {
+      most = Math.max(most, allTasks().size);
+      await sleep(1);
+      return x * 2;
+    };
+    assert.deepEqual(await map(fn, [1, 2, 3], { concurrency: 1e7 }), [2, 4, 6]);
+    assert.ok(most <= 4, `main and at most 3 workers, saw ${most} tasks`);
+    most = 0;
+    assert.deepEqual(await map(fn, new Set([1, 2, 3]), { concurrency: 100_000 }), [2, 4, 6]);
+    assert.ok(most <= 4, `main and at most 3 workers, saw ${most} tasks`);
+    most = 0;
+    assert.deepEqual(await map(fn, three(), { concurrency: 1e7 }), [2, 4, 6]);
+    assert.ok(most <= 4, `main and at most 3 workers, saw ${most} tasks`);
+  });
 });
