@@ -5,6 +5,7 @@
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { TimeoutError } from '../core/errors.js';
+import { Future } from '../core/future.js';
 import { Task, type TaskObserver } from '../core/task.js';
 import { checkOptionalMs, describe } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
@@ -38,6 +39,16 @@ export function waitFor<A extends Awaitable<unknown>>(
     return timeout(ms, awaitable as () => PromiseLike<AwaitedOf<A>>);
   }
   const isTask = awaitable instanceof Task;
+  if (awaitable instanceof Future && awaitable.done()) {
+    // Settled already: its outcome wins over a zero timeout, as for a done task.
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    try {
+      return Promise.resolve(awaitable.result() as AwaitedOf<A>);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   if (!isTask && (awaitable === null || typeof (awaitable as PromiseLike<unknown>)?.then !== 'function')) {
     throw new TypeError(
       `waitFor: awaitable must be a Task, a promise or a function, received ${describe(awaitable)}`,
@@ -120,7 +131,8 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
     }
     this.timedOut = true;
     this.pendingError = true;
-    this.unpark();
+    // Stays parked in the caller's scope while the task winds down: if the caller is cancelled meanwhile,
+    // cancel() below turns the outcome into the caller's CancelledError instead of the task's late value.
     task.cancel('waitFor timed out');
     if (task.done()) this.onTaskDone(task);
   }

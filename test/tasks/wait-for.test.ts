@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   CancelledError,
+  Future,
+  shield,
   checkpoint,
   createTask,
   currentTask,
@@ -105,4 +107,39 @@ test('bad arguments', () => {
     message: /waitFor: ms/,
   });
   assert.throws(() => waitFor(5 as never, 10), { name: 'TypeError', message: /waitFor: awaitable/ });
+});
+
+test('timed out and waiting for the cancelled task: a caller cancelled meanwhile gets CancelledError, not the late value', async () => {
+  await run(async () => {
+    const slow = createTask(async () => {
+      try {
+        await sleep(10_000);
+      } finally {
+        // The task winds down slowly, then returns a value anyway.
+        await shield(() => sleep(60));
+      }
+      return 'late';
+    });
+    const caller = createTask(() => waitFor(slow, 10));
+    await sleep(30); // waitFor has timed out and is waiting for `slow` to finish
+    assert.equal(slow.done(), false);
+    caller.cancel();
+    await assert.rejects(async () => caller, CancelledError);
+    assert.equal(caller.cancelled(), true, 'the caller’s cancellation is not lost');
+    assert.equal(slow.done(), true, 'the task was awaited first');
+  });
+});
+
+test('waitFor(future, 0) on an already-done Future gives its outcome', async () => {
+  await run(async () => {
+    const ok = new Future<number>();
+    ok.setResult(5);
+    assert.equal(await waitFor(ok, 0), 5);
+    const failed = new Future<number>();
+    failed.setException(new Error('boom'));
+    await assert.rejects(waitFor(failed, 0), /boom/);
+    const cancelled = new Future<number>();
+    cancelled.cancel();
+    await assert.rejects(waitFor(cancelled, 0), CancelledError);
+  });
 });
