@@ -46,7 +46,16 @@ export function asCompleted<T>(
   const items: Item[] = [];
   const owned = new Set<Task<unknown>>();
   let index = 0;
+  // The same task or promise given twice is yielded once (asyncio takes a set); each function is its own job.
+  const seen = new Set<unknown>();
   for (const awaitable of awaitables) {
+    if (typeof awaitable !== 'function' || awaitable instanceof Task) {
+      if (seen.has(awaitable)) {
+        index++;
+        continue;
+      }
+      seen.add(awaitable);
+    }
     const item = toTaskOrPromise(awaitable, 'asCompleted', index++);
     if (item !== awaitable) owned.add(item as Task<unknown>);
     items.push(item);

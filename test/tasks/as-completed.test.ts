@@ -72,3 +72,13 @@ test('bad arguments', () => {
   assert.throws(() => asCompleted(3 as never), { name: 'TypeError', message: /asCompleted: awaitables/ });
   assert.throws(() => asCompleted([], { timeout: Number.NaN }), { name: 'RangeError' });
 });
+
+test('the same task or promise given twice is yielded once', async () => {
+  await run(async () => {
+    const task = createTask(() => sleep(5, 'task'));
+    const promise = Promise.resolve('promise');
+    const values: string[] = [];
+    for await (const done of asCompleted<string>([task, promise, task, promise])) values.push(await done);
+    assert.deepEqual(values.sort(), ['promise', 'task']);
+  });
+});
