@@ -98,6 +98,8 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   /** @internal set by src/debug only while a debug, trace or dump session records this run. */
   debugInfo: TaskDebugInfo | undefined = undefined;
   /** @internal */ private cancelRequests = 0;
+  /** @internal the task this one last started awaiting (still pending), to refuse await cycles. */
+  awaitingTask: Task<unknown> | undefined = undefined;
   /** @internal the `createTask({ signal })` option, listened to until the task ends. */
   private abortSignal: AbortSignal | undefined = undefined;
   /** @internal a promise for awaiters outside every task (no scope to park in). */
@@ -231,7 +233,17 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (code === FULFILLED) return Promise.resolve(this.outcome as T);
     if (code >= REJECTED) return Promise.reject(this.outcome);
     if (scope === undefined) return this.plainWait();
-    const waiter = new TaskWaiter<T>(this);
+    const awaiter = scope.task;
+    if (awaiter !== undefined && awaitsTransitively(this as Task<unknown>, awaiter)) {
+      return Promise.reject(
+        new InvalidStateError(
+          awaiter === (this as Task<unknown>)
+            ? `Task ${this.name} cannot await itself`
+            : `Task ${awaiter.name} cannot await task ${this.name}: it awaits ${awaiter.name} (a cycle)`,
+        ),
+      );
+    }
+    const waiter = new TaskWaiter<T>(this, awaiter);
     waiter.park(scope, undefined);
     this.addCallback(waiter, 0);
     return waiter.promise;
@@ -446,22 +458,44 @@ function onBodyRejected(err: unknown): void {
   storage.getStore()!.task!.settleRejected(err);
 }
 
+/**
+ * True if `awaiter` is `target` or is reached from it by following what each task awaits: awaiting `target`
+ * would close a cycle that could never settle.
+ */
+function awaitsTransitively(target: Task<unknown>, awaiter: Task<unknown>): boolean {
+  for (let t: Task<unknown> | undefined = target; t !== undefined; t = t.awaitingTask) {
+    if (t === awaiter) return true;
+  }
+  return false;
+}
+
 /** Awaits a task from inside a scope: a checkpoint that leaves the task alone when the awaiter is cancelled. */
 class TaskWaiter<T> extends Waiter<T> implements TaskObserver {
   private readonly target: Task<T>;
-  constructor(target: Task<T>) {
+  private readonly awaiter: Task<unknown> | undefined;
+  constructor(target: Task<T>, awaiter?: Task<unknown>) {
     super('await task');
     this.target = target;
+    this.awaiter = awaiter;
+    if (awaiter !== undefined) awaiter.awaitingTask = target as Task<unknown>;
   }
   override describe(): string {
     return `await task ${this.target.name}`;
   }
   onTaskDone(task: Task<unknown>): void {
+    this.forgetLink();
     if (task.stateCode === FULFILLED) this.resolve(task.outcome as T);
     else this.fail(task.outcome);
   }
   protected override detach(): void {
+    this.forgetLink();
     this.target.removeCallback(this);
+  }
+  private forgetLink(): void {
+    const awaiter = this.awaiter;
+    if (awaiter !== undefined && awaiter.awaitingTask === (this.target as Task<unknown>)) {
+      awaiter.awaitingTask = undefined;
+    }
   }
 }
 

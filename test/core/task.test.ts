@@ -308,3 +308,30 @@ test('works outside run(): tasks, sleep and await', async () => {
   await assert.rejects(async () => cancelled, CancelledError);
   await assertNoTimers();
 });
+
+test('a task awaiting itself, directly or through a cycle of tasks, rejects with InvalidStateError', async () => {
+  await run(async () => {
+    const self: Task<unknown> = createTask(async () => await self);
+    await assert.rejects(async () => self, InvalidStateError);
+
+    const tasks: Task<unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      tasks.push(
+        createTask(async () => {
+          await sleep(i); // each starts awaiting the next one after the previous did
+          return await tasks[(i + 1) % 3]!;
+        }),
+      );
+    }
+    const outcomes = await Promise.allSettled(tasks.map((t) => t.then((v) => v)));
+    // The task that closed the cycle fails; the error travels back through the others.
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, 'rejected');
+      assert.ok((outcome as PromiseRejectedResult).reason instanceof InvalidStateError);
+    }
+    // Awaiting a task that awaits something else is fine.
+    const leaf = createTask(() => sleep(2, 'leaf'));
+    const middle = createTask(async () => await leaf);
+    assert.equal(await createTask(async () => await middle), 'leaf');
+  });
+});
