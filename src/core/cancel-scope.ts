@@ -75,14 +75,24 @@ export class CancelScope {
     if (this.cancelReason === undefined) this.spread(reason);
   }
 
-  /** @internal Makes this scope and its reachable descendants cancelled, waking every waiter parked in them. */
+  /**
+   * @internal Makes this scope and its reachable descendants cancelled, waking every waiter parked in them.
+   * Iterative (an explicit stack, children in list order), so that any depth of nesting works.
+   */
   private spread(reason: CancelledError): void {
-    this.cancelReason = reason;
-    for (let w = this.waiterHead; w !== undefined; w = this.waiterHead) w.cancel(reason);
-    const controller = this.controller;
-    if (controller !== undefined) controller.abort(reason);
-    for (let child = this.firstChild; child !== undefined; child = child.nextSibling) {
-      if (child.cancelReason === undefined) child.spread(reason);
+    const stack: CancelScope[] = [this];
+    const children: CancelScope[] = [];
+    while (stack.length > 0) {
+      const scope = stack.pop()!;
+      if (scope.cancelReason !== undefined) continue;
+      scope.cancelReason = reason;
+      for (let w = scope.waiterHead; w !== undefined; w = scope.waiterHead) w.cancel(reason);
+      const controller = scope.controller;
+      if (controller !== undefined) controller.abort(reason);
+      for (let child = scope.firstChild; child !== undefined; child = child.nextSibling) {
+        if (child.cancelReason === undefined) children.push(child);
+      }
+      while (children.length > 0) stack.push(children.pop()!);
     }
   }
 

@@ -63,8 +63,7 @@ export async function map<T, R>(
         results[index] = err as R;
       }
       if (exhausted) return;
-      const step =
-        source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+      const step = source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
       if (step.done) {
         exhausted = true;
         return;
@@ -80,8 +79,7 @@ export async function map<T, R>(
     await taskGroup(async (tg) => {
       tg.waitLabel = 'map';
       for (let workers = 0; workers < limit && !exhausted; workers++) {
-        const step =
-          source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+        const step = source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
         if (step.done) {
           exhausted = true;
           return;

@@ -167,12 +167,28 @@ function enter<T>(
   return storage.run(scope, runInScope, scope, fn) as Promise<T>;
 }
 
+/**
+ * How many `timeout()` bodies are being called synchronously one inside the other right now. `fn` is called
+ * synchronously (it starts at once, in the caller's turn), so nesting timeouts nests stack frames; past this
+ * depth the body is started a microtask later on a fresh stack instead, so any depth of nesting works.
+ */
+let syncNesting = 0;
+const MAX_SYNC_NESTING = 200;
+
 function runInScope<T>(scope: TimeoutScope, fn: (scope: TimeoutScope) => PromiseLike<T> | T): Promise<T> {
   let result: PromiseLike<T> | T;
-  try {
-    result = fn(scope);
-  } catch (err) {
-    return Promise.reject(scope.exitWith(err));
+  if (syncNesting >= MAX_SYNC_NESTING) {
+    // The reaction runs in this scope's context (captured by .then), on an empty stack.
+    result = Promise.resolve(scope).then(fn);
+  } else {
+    syncNesting++;
+    try {
+      result = fn(scope);
+    } catch (err) {
+      return Promise.reject(scope.exitWith(err));
+    } finally {
+      syncNesting--;
+    }
   }
   // The handlers are registered inside the scope's context frame, so they find the scope with getStore().
   return Promise.resolve(result).then(onScopeFulfilled, onScopeRejected) as Promise<T>;

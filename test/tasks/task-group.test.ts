@@ -203,3 +203,30 @@ test('debug mode reports the errors after the first with a warning', async () =>
   assert.equal(later.length, 1);
   assert.match(later[0]!.message, /second/);
 });
+
+test('cancel() spreads through 6,000 nested task groups without overflowing the stack', async () => {
+  const depth = 6000;
+  await run(async () => {
+    let reached = false;
+    let cleanedUp = 0;
+    const nest = async (n: number): Promise<void> => {
+      try {
+        if (n === 0) {
+          reached = true;
+          await sleep(Number.POSITIVE_INFINITY);
+        } else {
+          await taskGroup(async (tg) => {
+            tg.createTask(() => nest(n - 1));
+          });
+        }
+      } finally {
+        cleanedUp++;
+      }
+    };
+    const root = createTask(() => nest(depth));
+    while (!reached) await sleep(1);
+    assert.equal(root.cancel(), true);
+    await assert.rejects(async () => root, CancelledError);
+    assert.equal(cleanedUp, depth + 1, 'every level was cancelled and cleaned up');
+  });
+});

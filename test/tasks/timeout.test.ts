@@ -247,3 +247,20 @@ test('works outside run() and outside any task', async () => {
   assert.equal(await timeout(100, () => sleep(1, 'ok')), 'ok');
   await assertNoTimers();
 });
+
+test('2,000 (and 10,000) nested timeouts expire and unwind without overflowing the stack', async () => {
+  for (const depth of [2000, 10_000]) {
+    const entered: number[] = [];
+    const nest = (n: number): Promise<string> => {
+      entered.push(n);
+      if (n === 0) return sleep(Number.POSITIVE_INFINITY, 'never');
+      // The outermost deadline fires; every inner one is far away.
+      return timeout(n === depth ? 20 : 1e9, () => nest(n - 1));
+    };
+    await run(async () => {
+      await assert.rejects(nest(depth), TimeoutError);
+    });
+    assert.equal(entered.length, depth + 1);
+  }
+  await assertNoTimers();
+});

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   CancelledError,
-  Future,
-  shield,
   checkpoint,
   createTask,
   currentTask,
+  Future,
   run,
+  shield,
   sleep,
   TimeoutError,
   waitFor,
