@@ -35,6 +35,7 @@ const io = new Redis(server.url, { maxRetriesPerRequest: null });
 let seq = 0;
 
 async function perOp(n, fn) {
+  for (let i = 0; i < n / 5; i++) await fn(); // warm-up (JIT, scripts loaded, connections subscribed)
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await fn();
   return ((performance.now() - t0) * 1000) / n;

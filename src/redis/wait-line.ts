@@ -37,6 +37,8 @@ export class LineWaiter<T> extends Waiter<T> {
 export class WaitLine<T> implements ActivePart {
   private readonly waiters = new WaiterQueue<LineWaiter<T>>();
   private running = false;
+  /** Subscribed once for the connection's life (a reconnect resubscribes by itself). */
+  private subscribed = false;
   /** Counts wake-ups, so one that lands while an attempt is in flight is not slept through. */
   private generation = 0;
   private wakeFn: (() => void) | undefined = undefined;
@@ -111,11 +113,14 @@ export class WaitLine<T> implements ActivePart {
     this.running = true;
     this.conn.activate(this);
     try {
-      try {
-        await this.conn.subscribe(this.channel, this.onMessage);
-      } catch (err) {
-        this.failAll(err as Error);
-        return;
+      if (!this.subscribed) {
+        try {
+          await this.conn.subscribe(this.channel, this.onMessage);
+          this.subscribed = true;
+        } catch (err) {
+          this.failAll(err as Error);
+          return;
+        }
       }
       for (let head = this.waiters.head; head !== undefined && !this.conn.closed; head = this.waiters.head) {
         const generation = this.generation;
