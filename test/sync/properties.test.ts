@@ -1,7 +1,8 @@
-// Property-based tests (fast-check): random interleavings of acquirers, releases, cancellations and
-// signal aborts, including cancellations in the same synchronous turn as a release, checked against the
-// invariants of DESIGN §5 and principle 5. Seeded (FC_SEED overrides) and bounded: each run is at most
-// MAX_COMMANDS steps of one event-loop turn each; a failure prints the seed and the shrunk command list.
+// Property-based tests (fast-check): random interleavings of acquirers of every kind, releases, hand
+// releases, cancellations, signal aborts and timeouts on a VirtualClock, including cancellations in the same
+// synchronous turn as a release, checked against the invariants of DESIGN §5 and principle 5 (the driver is
+// lock-interleavings.ts). Seeded (FC_SEED overrides) and bounded: each run is at most MAX_COMMANDS steps;
+// a failure prints the seed and the shrunk command list. `npm run soak` runs these many more times.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -9,256 +10,24 @@ import {
   Condition,
   checkpoint,
   createTask,
-  Event,
   Lock,
-  type Permit,
+  RateLimiter,
   run,
   Semaphore,
   type Task,
+  timeout,
 } from 'asyncio-ts';
+import { VirtualClock } from 'asyncio-ts/testing';
 import fc from 'fast-check';
+import { commandsArb, exercise, type How, lockSubject, semaphoreSubject } from './lock-interleavings.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_251_125);
 const RUNS = Number(process.env.FC_RUNS ?? 120);
-const MAX_COMMANDS = 40;
 
-type Command =
-  | { kind: 'acquire'; via: 'acquire' | 'runExclusive'; withSignal: boolean }
-  | { kind: 'release'; pick: number }
-  | { kind: 'cancel'; pick: number }
-  | { kind: 'abort'; pick: number }
-  | { kind: 'releaseThenCancel'; pick: number; pick2: number }
-  | { kind: 'step' };
-
-const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('acquire' as const),
-      via: fc.constantFrom('acquire' as const, 'runExclusive' as const),
-      withSignal: fc.boolean(),
-    }),
-  },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(20) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(20) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat(20) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('releaseThenCancel' as const),
-      pick: fc.nat(20),
-      pick2: fc.nat(20),
-    }),
-  },
-  { weight: 3, arbitrary: fc.constant({ kind: 'step' as const }) },
-);
-
-/** A lock-like under test, seen through what the invariants need. */
-interface Subject {
-  capacity: number;
-  free(): number;
-  waiters(): number;
-  acquire(signal: AbortSignal | undefined): Promise<Permit>;
-  runExclusive(fn: () => Promise<void>, signal: AbortSignal | undefined): Promise<void>;
-}
-
-const stateOf = (actor: Actor): Actor['state'] => actor.state;
-
-interface Actor {
-  seq: number;
-  queued: boolean;
-  acquiredEver: boolean;
-  state: 'starting' | 'waiting' | 'holding' | 'finished';
-  done: Promise<void>;
-  cancel(): void;
-  controller: AbortController | undefined;
-  permit: Permit | undefined;
-  gate: Event;
-}
-
-/**
- * Runs `commands` against `subject`. In 'tasks' mode every actor is a task of a run (cancellable waiters);
- * in 'plain' mode actors are plain async functions outside every run, so an actor without a signal waits
- * as an uncancellable waiter and one with a signal as a cancellable one: both kinds share one FIFO.
- */
-async function exercise(subject: Subject, commands: Command[], mode: 'tasks' | 'plain'): Promise<void> {
-  const scenario = async () => {
-    const actors: Actor[] = [];
-    let holders = 0;
-    let maxHolders = 0;
-    let seq = 0;
-
-    const onAcquired = (actor: Actor) => {
-      actor.state = 'holding';
-      holders++;
-      maxHolders = Math.max(maxHolders, holders);
-      assert.ok(holders <= subject.capacity, `exclusion broken: ${holders} holders of ${subject.capacity}`);
-      actor.acquiredEver = true;
-    };
-    const onReleasing = (actor: Actor) => {
-      if (actor.state === 'holding') holders--;
-      actor.state = 'finished';
-    };
-
-    const spawn = (via: 'acquire' | 'runExclusive', withSignal: boolean) => {
-      const actor = {
-        seq: seq++,
-        queued: false,
-        acquiredEver: false,
-        state: 'starting',
-        controller: withSignal ? new AbortController() : undefined,
-        permit: undefined,
-        gate: new Event(),
-      } as Omit<Actor, 'done' | 'cancel'> as Actor;
-      const body = async () => {
-        actor.queued = subject.free() === 0;
-        actor.state = 'waiting';
-        try {
-          if (via === 'acquire') {
-            const permit = await subject.acquire(actor.controller?.signal);
-            actor.permit = permit;
-            onAcquired(actor);
-            try {
-              await actor.gate.wait({ signal: actor.controller?.signal });
-            } finally {
-              // (read through a function: the state changes while this task waits)
-              if (stateOf(actor) === 'holding') onReleasing(actor);
-              permit.release();
-            }
-          } else {
-            await subject.runExclusive(async () => {
-              onAcquired(actor);
-              try {
-                await actor.gate.wait({ signal: actor.controller?.signal });
-              } finally {
-                onReleasing(actor);
-              }
-            }, actor.controller?.signal);
-          }
-        } finally {
-          actor.state = 'finished';
-        }
-      };
-      if (mode === 'tasks') {
-        const task = createTask(body);
-        actor.done = Promise.resolve(task);
-        actor.cancel = () => task.cancel();
-      } else {
-        actor.done = body();
-        actor.cancel = () => actor.controller?.abort(new Error('aborted by the test'));
-      }
-      actor.done.catch(() => undefined);
-      actors.push(actor);
-    };
-
-    const live = (state: Actor['state']) => actors.filter((a) => a.state === state);
-    const pick = <T>(list: T[], n: number): T | undefined =>
-      list.length === 0 ? undefined : list[n % list.length];
-
-    /** Releases a holder now: synchronously when it holds a Permit, else by opening its gate. */
-    const release = (n: number) => {
-      const actor = pick(live('holding'), n);
-      if (actor === undefined) return;
-      if (actor.permit !== undefined) {
-        onReleasing(actor);
-        actor.permit.release();
-      }
-      actor.gate.set();
-    };
-
-    const checkInvariants = () => {
-      const waiting = live('waiting').length;
-      assert.equal(subject.free() + holders, subject.capacity, 'permits conserved (free + held = capacity)');
-      if (subject.free() > 0) assert.equal(subject.waiters(), 0, 'nobody waits while a permit is free');
-      assert.equal(subject.waiters(), waiting, 'every waiting actor is queued, and only those');
-      // FIFO among waiters that were not cancelled: once every grant is delivered (here, after a turn of
-      // the event loop), no live waiter has been overtaken by one that queued after it.
-      const firstWaiting = Math.min(...live('waiting').map((a) => a.seq));
-      const overtaker = actors.find((a) => a.queued && a.acquiredEver && a.seq > firstWaiting);
-      assert.equal(overtaker, undefined, `FIFO: actor ${overtaker?.seq} got through before ${firstWaiting}`);
-    };
-
-    for (const command of commands) {
-      switch (command.kind) {
-        case 'acquire':
-          spawn(command.via, command.withSignal);
-          break;
-        case 'release':
-          release(command.pick);
-          break;
-        case 'cancel':
-          pick([...live('waiting'), ...live('holding')], command.pick)?.cancel();
-          break;
-        case 'abort':
-          pick(
-            live('waiting').filter((a) => a.controller !== undefined),
-            command.pick,
-          )?.controller?.abort(new Error('aborted by the test'));
-          break;
-        case 'releaseThenCancel': {
-          // The race of principle 5: a release grants the first waiter, which is cancelled in the same turn.
-          release(command.pick);
-          pick(live('waiting'), command.pick2)?.cancel();
-          break;
-        }
-        case 'step':
-          await checkpoint();
-          checkInvariants();
-          break;
-      }
-    }
-    await checkpoint();
-    checkInvariants();
-    // Wind down: everyone still waiting gets through once holders leave.
-    for (let rounds = 0; live('holding').length + live('waiting').length > 0; rounds++) {
-      assert.ok(rounds < 200, 'winding down did not finish: a waiter is stuck');
-      for (const actor of live('holding')) actor.gate.set();
-      await checkpoint();
-    }
-    const outcomes = await Promise.allSettled(actors.map((a) => a.done));
-    for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') {
-        const err = outcome.reason as Error;
-        assert.ok(
-          err.name === 'CancelledError' || err.message === 'aborted by the test',
-          `unexpected failure: ${err.stack}`,
-        );
-      }
-    }
-    checkInvariants();
-    assert.equal(subject.free(), subject.capacity);
-    assert.equal(subject.waiters(), 0);
-  };
-  if (mode === 'tasks') await run(scenario);
-  else await scenario();
-}
-
-function semaphoreSubject(sem: Semaphore, capacity: number): Subject {
-  return {
-    capacity,
-    free: () => sem.value,
-    waiters: () => sem.statistics().waiters,
-    acquire: (signal) => sem.acquire({ signal }),
-    runExclusive: (fn, signal) => sem.runExclusive(fn, { signal }),
-  };
-}
-
-function lockSubject(lock: Lock): Subject {
-  return {
-    capacity: 1,
-    free: () => (lock.locked() ? 0 : 1),
-    waiters: () => lock.statistics().waiters,
-    acquire: (signal) => lock.acquire({ signal }),
-    runExclusive: (fn, signal) => lock.runExclusive(fn, { signal }),
-  };
-}
-
-const commandsArb = fc.array(commandArb, { minLength: 1, maxLength: MAX_COMMANDS });
-
-test('Semaphore: permits conserved, bound respected, FIFO among live waiters (property)', async () => {
+test('Semaphore: permits conserved (hand releases add one), bound respected, FIFO among live waiters (property)', async () => {
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 3 }), commandsArb, async (capacity, commands) => {
-      await exercise(semaphoreSubject(new Semaphore(capacity), capacity), commands, 'tasks');
+      await exercise(semaphoreSubject(new Semaphore(capacity), capacity, true), commands, 'tasks');
     }),
     { seed: SEED, numRuns: RUNS },
   );
@@ -267,7 +36,7 @@ test('Semaphore: permits conserved, bound respected, FIFO among live waiters (pr
 test('BoundedSemaphore: never over-released by the library itself (property)', async () => {
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 3 }), commandsArb, async (capacity, commands) => {
-      await exercise(semaphoreSubject(new BoundedSemaphore(capacity), capacity), commands, 'tasks');
+      await exercise(semaphoreSubject(new BoundedSemaphore(capacity), capacity, false), commands, 'tasks');
     }),
     { seed: SEED + 1, numRuns: RUNS },
   );
@@ -282,10 +51,19 @@ test('Lock: mutual exclusion, no lost lock, FIFO among live waiters (property)',
   );
 });
 
+test('Condition as a lock: the same properties through its acquire/release/runExclusive (property)', async () => {
+  await fc.assert(
+    fc.asyncProperty(commandsArb, async (commands) => {
+      await exercise(lockSubject(new Condition()), commands, 'tasks');
+    }),
+    { seed: SEED + 6, numRuns: RUNS },
+  );
+});
+
 test('Semaphore outside run(): uncancellable and cancellable waiters share one FIFO (property)', async () => {
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 3 }), commandsArb, async (capacity, commands) => {
-      await exercise(semaphoreSubject(new Semaphore(capacity), capacity), commands, 'plain');
+      await exercise(semaphoreSubject(new Semaphore(capacity), capacity, true), commands, 'plain');
     }),
     { seed: SEED + 4, numRuns: RUNS },
   );
@@ -372,5 +150,141 @@ test('Condition: no wake-up is lost to cancellations; every item is consumed (pr
       });
     }),
     { seed: SEED + 3, numRuns: RUNS },
+  );
+});
+
+type RateCommand =
+  | { kind: 'acquire'; how: How; ms: number }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'abort'; pick: number }
+  | { kind: 'jump'; ms: number }
+  | { kind: 'micro' }
+  | { kind: 'turn' };
+
+const rateCommandArb: fc.Arbitrary<RateCommand> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('acquire' as const),
+      // No 'plain' caller: outside every task a RateLimiter reads the system clock, not the run's.
+      how: fc.constantFrom<How>('task', 'signal', 'timeout'),
+      ms: fc.integer({ min: 1, max: 15 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat(5) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('jump' as const), ms: fc.integer({ min: 1, max: 12 }) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'micro' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'turn' as const }) },
+);
+
+test('RateLimiter: never more than the bucket allows, FIFO, no token lost to a cancellation (property)', async () => {
+  const PER_MS = 10;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(rateCommandArb, { minLength: 1, maxLength: 40 }),
+      async (rate, commands) => {
+        const clock = new VirtualClock({ autojump: false });
+        await run(
+          async () => {
+            const limiter = new RateLimiter(rate, PER_MS);
+            // When each token was taken, read inside the limiter (test instrumentation): a caller resumes a
+            // little later, possibly after the clock moved on. A token handed back to the bucket (its taker
+            // was cancelled and nobody waits) is taken off the list again.
+            const times: number[] = [];
+            const internals = limiter as unknown as {
+              take(now: number): boolean;
+              handOnToken(): void;
+              statistics(): { waiters: number };
+            };
+            const take = internals.take.bind(limiter);
+            internals.take = (now) => {
+              const took = take(now);
+              if (took) times.push(now);
+              return took;
+            };
+            const handOnToken = internals.handOnToken.bind(limiter);
+            internals.handOnToken = () => {
+              if (limiter.statistics().waiters === 0) times.splice(times.indexOf(Math.max(...times)), 1);
+              handOnToken();
+            };
+            let calls = 0;
+            let lastQueuedIn = 0;
+            const actors: Array<{ task?: Task<void>; controller?: AbortController; done: boolean }> = [];
+            const spawn = (how: How, ms: number) => {
+              const actor: (typeof actors)[number] = { done: false };
+              const controller = how === 'signal' ? new AbortController() : undefined;
+              actor.controller = controller;
+              const body = async () => {
+                const seq = ++calls;
+                const before = limiter.statistics().waiters;
+                const pending = limiter.acquire(
+                  controller === undefined ? undefined : { signal: controller.signal },
+                );
+                const queued = limiter.statistics().waiters > before;
+                await pending;
+                if (queued) {
+                  assert.ok(
+                    seq > lastQueuedIn,
+                    `FIFO: ${seq} got a token after ${lastQueuedIn}, which queued later`,
+                  );
+                  lastQueuedIn = seq;
+                }
+              };
+              actor.task = createTask(how === 'timeout' ? () => timeout(ms, body) : body);
+              Promise.resolve(actor.task).then(
+                () => (actor.done = true),
+                () => (actor.done = true),
+              );
+              actors.push(actor);
+            };
+            const live = () => actors.filter((a) => !a.done);
+            const check = () => {
+              // Token bucket: n acquisitions between t_i and t_j need rate + (t_j - t_i) * rate / perMs tokens.
+              for (let i = 0; i < times.length; i++) {
+                for (let j = i; j < times.length; j++) {
+                  const allowed = rate + ((times[j]! - times[i]!) * rate) / PER_MS + 1e-9;
+                  assert.ok(j - i + 1 <= allowed, `${j - i + 1} acquisitions in ${times[j]! - times[i]!} ms`);
+                }
+              }
+              const stats = limiter.statistics();
+              if (stats.tokens > 0)
+                assert.equal(stats.waiters, 0, 'a waiter waits while a token is available');
+            };
+            for (const command of commands) {
+              if (command.kind === 'acquire') spawn(command.how, command.ms);
+              else if (command.kind === 'cancel')
+                live()[command.pick % Math.max(1, live().length)]?.task?.cancel();
+              else if (command.kind === 'abort')
+                live()
+                  .filter((a) => a.controller !== undefined)
+                  [command.pick % Math.max(1, live().length)]?.controller?.abort(new Error('aborted'));
+              else if (command.kind === 'jump') clock.jump(command.ms);
+              else if (command.kind === 'micro') await Promise.resolve();
+              else {
+                await checkpoint();
+                check();
+              }
+            }
+            // Wind down: time passes until every caller got its token or timed out.
+            for (let rounds = 0; live().length > 0; rounds++) {
+              assert.ok(rounds < 200, `${live().length} callers still wait: a token was lost`);
+              clock.jump(PER_MS / rate);
+              await checkpoint();
+            }
+            check();
+            clock.jump(PER_MS);
+            assert.deepEqual(limiter.statistics(), { rate, perMs: PER_MS, tokens: rate, waiters: 0 });
+          },
+          { clock },
+        );
+        assert.equal(clock.pendingTimers, 0, 'a timer outlived the run');
+      },
+    ),
+    { seed: SEED + 8, numRuns: RUNS },
   );
 });
