@@ -13,7 +13,8 @@ const FILES = {
 
 const runs = Number(process.env.FC_RUNS ?? 7500);
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2_147_483_647);
-if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`FC_RUNS must be an integer >= 1, received ${runs}`);
+if (!Number.isInteger(runs) || runs < 1)
+  throw new RangeError(`FC_RUNS must be an integer >= 1, received ${runs}`);
 if (!Number.isInteger(seed)) throw new RangeError(`FC_SEED must be an integer, received ${seed}`);
 
 const started = performance.now();
