@@ -133,6 +133,9 @@ export class RedisConnection implements AsyncDisposable {
     this.client = client;
     this.owned = owned;
     client.on('ready', this.onReady);
+    // Lost: every waiter asks again now, so its command waits for the reconnect (a clean resume) or fails
+    // after maxRetriesPerRequest with RedisConnectionError, instead of sleeping on a wake-up that never comes.
+    client.on('close', this.onReady);
   }
 
   /** True once `close()` was called. */
@@ -158,6 +161,7 @@ export class RedisConnection implements AsyncDisposable {
     for (const part of [...this.active]) part.abort(error);
     this.active.clear();
     this.client.off('ready', this.onReady);
+    this.client.off('close', this.onReady);
     const sub = this.subscriber;
     this.subscriber = undefined;
     sub?.disconnect();
