@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { makeCancelledError } from './cancel-scope.js';
 import { storage } from './context.js';
 import { type CancelledError, InvalidStateError } from './errors.js';
-import { checkFunction } from './validate.js';
+import { checkFunction, describe } from './validate.js';
 import { Waiter } from './waiter.js';
 
 type FutureState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
@@ -29,6 +29,8 @@ export class Future<T> implements PromiseLike<T> {
   private waiters: FutureWaiter<T>[] | undefined = undefined;
   private callbacks: Array<(future: Future<T>) => void> | undefined = undefined;
   private plainPromise: Promise<T> | undefined = undefined;
+  /** Set once someone could see the outcome (await, result(), exception(), a done callback). */
+  private retrieved = false;
 
   /** True once a result, an exception or a cancellation was set. */
   done(): boolean {
@@ -59,6 +61,7 @@ export class Future<T> implements PromiseLike<T> {
   /** The value; throws the error, `CancelledError`, or `InvalidStateError` while pending. */
   result(): T {
     if (this.state === 'pending') throw new InvalidStateError('Future.result(): the future is not done');
+    this.markRetrieved();
     if (this.state !== 'fulfilled') throw this.outcome;
     return this.outcome as T;
   }
@@ -66,6 +69,7 @@ export class Future<T> implements PromiseLike<T> {
   /** The error, or undefined; throws `CancelledError` if cancelled, `InvalidStateError` while pending. */
   exception(): unknown {
     if (this.state === 'pending') throw new InvalidStateError('Future.exception(): the future is not done');
+    this.markRetrieved();
     if (this.state === 'cancelled') throw this.outcome as CancelledError;
     return this.state === 'rejected' ? this.outcome : undefined;
   }
@@ -73,6 +77,7 @@ export class Future<T> implements PromiseLike<T> {
   /** Calls `callback(future)` when done (soon, if it already is). */
   addDoneCallback(callback: (future: Future<T>) => void): void {
     checkFunction(callback, 'callback', 'Future.addDoneCallback');
+    this.markRetrieved();
     if (this.state !== 'pending') queueMicrotask(() => callback(this));
     else (this.callbacks ??= []).push(callback);
   }
@@ -90,7 +95,14 @@ export class Future<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    this.markRetrieved();
     return this.wait().then(onfulfilled, onrejected);
+  }
+
+  private markRetrieved(): void {
+    if (this.retrieved) return;
+    this.retrieved = true;
+    if (this.state === 'rejected') unretrievedFutures.unregister(this);
   }
 
   private wait(): Promise<T> {
@@ -130,6 +142,10 @@ export class Future<T> implements PromiseLike<T> {
     }
     const callbacks = this.callbacks;
     this.callbacks = undefined;
+    if (state === 'rejected' && !this.retrieved) {
+      // Reported if the future is garbage-collected before anyone looks at the error (asyncio does too).
+      unretrievedFutures.register(this, outcome, this);
+    }
     if (callbacks !== undefined) for (const callback of callbacks) callback(this);
   }
 
@@ -137,6 +153,15 @@ export class Future<T> implements PromiseLike<T> {
     return `<Future state=${this.state}>`;
   }
 }
+
+const unretrievedFutures = new FinalizationRegistry<unknown>((error) => {
+  const summary = error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
+  process.emitWarning(`Future exception was never retrieved: ${summary}`, {
+    type: 'AsyncioWarning',
+    code: 'ASYNCIO_TS_FUTURE_EXCEPTION_NEVER_RETRIEVED',
+    detail: error instanceof Error ? error.stack : undefined,
+  });
+});
 
 class FutureWaiter<T> extends Waiter<T> {
   private readonly future: Future<T>;

@@ -94,6 +94,8 @@ export function wait(
 }
 
 class WaitWaiter extends Waiter<WaitResult<Item>> implements TaskObserver, TimerEntry {
+  /** wait() only sorts tasks into done and pending: a failure nobody then retrieves is still reported. */
+  readonly passive = true;
   readonly done = new Set<Item>();
   readonly pendingSet = new Set<Item>();
   deadline = 0;
@@ -114,7 +116,6 @@ class WaitWaiter extends Waiter<WaitResult<Item>> implements TaskObserver, Timer
   }
 
   onTaskDone(task: Task<unknown>): void {
-    task.markRetrieved();
     this.onSettled(task, task.state === 'rejected');
   }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { CancelledError, checkpoint, createTask, Future, InvalidStateError, run } from 'asyncio-ts';
 
 test('a future bridges a callback API', async () => {
@@ -44,4 +46,30 @@ test('awaiting a future is a checkpoint: a cancelled awaiter stops waiting, the 
     fut.setResult('later');
     assert.equal(await fut, 'later');
   });
+});
+
+test('a future whose exception nobody retrieves is reported when it is garbage-collected', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const warnings: string[] = [];
+  const onWarning = (warning: Error & { code?: string }): void => {
+    if (warning.code === 'ASYNCIO_TS_FUTURE_EXCEPTION_NEVER_RETRIEVED') warnings.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  try {
+    (() => {
+      new Future<number>().setException(new Error('nobody looked'));
+      const seen = new Future<number>();
+      seen.setException(new Error('looked at'));
+      assert.ok(seen.exception() instanceof Error);
+    })();
+    for (let i = 0; i < 50 && warnings.length === 0; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, ['Future exception was never retrieved: Error: nobody looked']);
 });

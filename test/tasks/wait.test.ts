@@ -92,3 +92,29 @@ test('bad arguments', () => {
   });
   assert.throws(() => wait([], { timeout: Number.NaN }), { name: 'RangeError', message: /timeout/ });
 });
+
+test('a failed task passed to wait() whose error nobody retrieves is reported when the run ends', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error & { code?: string }): void => {
+    if (warning.code === 'ASYNCIO_TS_TASK_EXCEPTION_NEVER_RETRIEVED') warnings.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  try {
+    await run(async () => {
+      const failing = async (): Promise<never> => {
+        await sleep(1);
+        throw new Error('sorted but never looked at');
+      };
+      const ignored = createTask(failing, { name: 'ignored' });
+      const { done } = await wait([ignored]);
+      assert.equal(done.size, 1);
+      const looked = createTask(failing, { name: 'looked-at' });
+      for (const t of (await wait([looked])).done) assert.ok(t.exception() instanceof Error);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /"ignored" failed with Error: sorted but never looked at/);
+});
