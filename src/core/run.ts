@@ -67,32 +67,54 @@ export interface RunOptions {
  * console.log(greeting);
  * ```
  */
-export async function run<T>(main: () => Promise<T>, options?: RunOptions): Promise<T> {
+export function run<T>(main: () => Promise<T>, options?: RunOptions): Promise<T> {
+  // Bad arguments throw here, synchronously; everything after is the run itself.
+  checkRunArguments(main, options);
+  return runChecked(main, options);
+}
+
+function checkRunArguments(main: unknown, options: RunOptions | undefined): void {
   checkFunction(main, 'main', 'run');
   checkOptions(options, 'run');
-  const outer = storage.getStore();
-  const signals =
-    options?.signals ?? (outer === undefined ? (['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) : []);
-  if (!Array.isArray(signals))
+  if (options === undefined) return;
+  const { signals, clock, debug, slowCallbackMs, dumpOnSignal, trace } = options;
+  if (signals !== undefined && !Array.isArray(signals))
     throw new TypeError(`run: options.signals must be an array, received ${describe(signals)}`);
-  // Its own system clock: when the run ends, timers its tasks left armed stop holding the process.
-  const clock: Clock = options?.clock ?? new SystemClock();
-  if (typeof clock.now !== 'function' || typeof clock.schedule !== 'function') {
+  if (
+    clock !== undefined &&
+    (typeof clock !== 'object' ||
+      clock === null ||
+      typeof clock.now !== 'function' ||
+      typeof clock.schedule !== 'function')
+  ) {
     throw new TypeError(`run: options.clock must implement Clock, received ${describe(clock)}`);
   }
-  const debug = options?.debug ?? process.env.ASYNCIO_TS_DEBUG === '1';
-  const slowCallbackMs = options?.slowCallbackMs ?? 100;
-  checkMs(slowCallbackMs, 'options.slowCallbackMs', 'run');
-  const dumpOnSignal = options?.dumpOnSignal;
+  if (debug !== undefined && typeof debug !== 'boolean')
+    throw new TypeError(`run: options.debug must be a boolean, received ${describe(debug)}`);
+  if (slowCallbackMs !== undefined) {
+    checkMs(slowCallbackMs, 'options.slowCallbackMs', 'run');
+    if (slowCallbackMs < 0)
+      throw new RangeError(`run: options.slowCallbackMs must be >= 0, received ${slowCallbackMs}`);
+  }
   if (dumpOnSignal !== undefined && (typeof dumpOnSignal !== 'string' || !dumpOnSignal.startsWith('SIG'))) {
     throw new TypeError(
       `run: options.dumpOnSignal must be a signal name, received ${describe(dumpOnSignal)}`,
     );
   }
+  if (trace !== undefined && (typeof trace !== 'string' || trace === ''))
+    throw new TypeError(`run: options.trace must be a file path, received ${describe(trace)}`);
+}
+
+async function runChecked<T>(main: () => Promise<T>, options: RunOptions | undefined): Promise<T> {
+  const outer = storage.getStore();
+  const signals =
+    options?.signals ?? (outer === undefined ? (['SIGINT', 'SIGTERM'] as NodeJS.Signals[]) : []);
+  // Its own system clock: when the run ends, timers its tasks left armed stop holding the process.
+  const clock: Clock = options?.clock ?? new SystemClock();
+  const debug = options?.debug ?? process.env.ASYNCIO_TS_DEBUG === '1';
+  const slowCallbackMs = options?.slowCallbackMs ?? 100;
+  const dumpOnSignal = options?.dumpOnSignal;
   const tracePath = options?.trace ?? (process.env.ASYNCIO_TS_TRACE || undefined);
-  if (tracePath !== undefined && (typeof tracePath !== 'string' || tracePath === '')) {
-    throw new TypeError(`run: options.trace must be a file path, received ${describe(tracePath)}`);
-  }
   const state = new RunState(clock, debug);
   // Debug mode, tracing and the signal dump are the debug layer's, loaded only when asked for.
   let session: RunObserver | undefined;

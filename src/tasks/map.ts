@@ -31,7 +31,7 @@ export interface MapOptions {
  * }); // ['item-1', 'item-2', 'item-3', 'item-4'] after about 200 ms
  * ```
  */
-export async function map<T, R>(
+export function map<T, R>(
   fn: (item: T, index: number) => PromiseLike<R> | R,
   items: Iterable<T> | AsyncIterable<T>,
   options?: MapOptions,
@@ -48,7 +48,18 @@ export async function map<T, R>(
     );
   }
   const returnExceptions = options?.returnExceptions === true;
+  // Checks items (TypeError) here, synchronously, like the other arguments.
   const source = openSource(items);
+  return mapChecked(fn, items, source, concurrency, returnExceptions);
+}
+
+async function mapChecked<T, R>(
+  fn: (item: T, index: number) => PromiseLike<R> | R,
+  items: Iterable<T> | AsyncIterable<T>,
+  source: Source<T>,
+  concurrency: number,
+  returnExceptions: boolean,
+): Promise<R[]> {
   const results: R[] = [];
   let nextIndex = 0;
   let exhausted = false;

@@ -145,8 +145,12 @@ export class TaskGroup extends CancelScope {
  * }); // all downloads done here, or the first failure thrown after the rest were cancelled
  * ```
  */
-export async function taskGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
+export function taskGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
   checkFunction(fn, 'fn', 'taskGroup');
+  return runGroup(fn);
+}
+
+async function runGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
   const parent = storage.getStore();
   if (parent !== undefined && parent.cancelReason !== undefined) throw parent.cancelReason;
   const group = new TaskGroup(parent, parent?.task?.run ?? globalRun);

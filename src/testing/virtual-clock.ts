@@ -75,7 +75,8 @@ export class VirtualClock implements Clock {
 
   constructor(options?: VirtualClockOptions) {
     checkOptions(options, 'VirtualClock');
-    const start = options?.start ?? 0;
+    // `null` is refused, not read as 0.
+    const start = options?.start === undefined ? 0 : options.start;
     checkMs(start, 'options.start', 'VirtualClock');
     if (!Number.isFinite(start))
       throw new RangeError(`VirtualClock: options.start must be finite, received ${start}`);
@@ -174,11 +175,15 @@ export class VirtualClock implements Clock {
    * }, { clock });
    * ```
    */
-  async advance(ms: number): Promise<void> {
+  advance(ms: number): Promise<void> {
     checkMs(ms, 'ms', 'VirtualClock.advance');
     if (ms < 0 || !Number.isFinite(ms)) {
       throw new RangeError(`VirtualClock.advance: ms must be a finite number >= 0, received ${ms}`);
     }
+    return this.advanceBy(ms);
+  }
+
+  private async advanceBy(ms: number): Promise<void> {
     const target = this.time + ms;
     this.advancing++;
     this.poller.stop();

@@ -102,12 +102,23 @@ test('a retrieved task exception is not reported', async () => {
   assert.equal(warnings.filter((w) => (w as { code?: string }).code?.startsWith('ASYNCIO_TS')).length, 0);
 });
 
-test('bad arguments', async () => {
-  await assert.rejects(run(42 as never), { name: 'TypeError', message: /run: main must be a function/ });
-  await assert.rejects(
-    run(async () => 1, { signals: 'SIGINT' as never }),
-    { name: 'TypeError', message: /signals/ },
-  );
+test('bad arguments throw at the call, naming the argument', () => {
+  const main = async (): Promise<number> => 1;
+  assert.throws(() => run(42 as never), { name: 'TypeError', message: /run: main must be a function/ });
+  assert.throws(() => run(main, { signals: 'SIGINT' as never }), { name: 'TypeError', message: /signals/ });
+  assert.throws(() => run(main, { debug: Number.NaN as never }), {
+    name: 'TypeError',
+    message: /run: options\.debug must be a boolean/,
+  });
+  assert.throws(() => run(main, { slowCallbackMs: -1 }), {
+    name: 'RangeError',
+    message: /run: options\.slowCallbackMs must be >= 0/,
+  });
+  assert.throws(() => run(main, { slowCallbackMs: Number.NaN }), RangeError);
+  assert.throws(() => run(main, { clock: {} as never }), { name: 'TypeError', message: /options\.clock/ });
+  assert.throws(() => run(main, { trace: '' }), { name: 'TypeError', message: /options\.trace/ });
+  assert.throws(() => run(main, { dumpOnSignal: 'USR2' as never }), TypeError);
+  assert.throws(() => run(main, 'fast' as never), /run: options must be an object/);
 });
 
 test('signal handlers are removed when run settles', async () => {

@@ -238,28 +238,19 @@ test('works outside run() too', async () => {
   await assertNoTimers();
 });
 
-test('bad arguments are TypeError/RangeError naming the argument', async () => {
-  await assert.rejects(map('f' as never, [1]), /map: fn must be a function/);
-  await assert.rejects(
-    map(async (x) => x, 42 as never),
+test('bad arguments throw TypeError/RangeError at the call, naming the argument', () => {
+  assert.throws(() => map('f' as never, [1]), /map: fn must be a function/);
+  assert.throws(
+    () => map(async (x) => x, 42 as never),
     /map: items must be an iterable or async iterable, received number 42/,
   );
-  await assert.rejects(
-    map(async (x) => x, [1], { concurrency: 0 }),
+  assert.throws(
+    () => map(async (x) => x, [1], { concurrency: 0 }),
     /map: options\.concurrency must be an integer >= 1 or Infinity, received 0/,
   );
-  await assert.rejects(
-    map(async (x) => x, [1], { concurrency: 1.5 }),
-    RangeError,
-  );
-  await assert.rejects(
-    map(async (x) => x, [1], { concurrency: '2' as never }),
-    TypeError,
-  );
-  await assert.rejects(
-    map(async (x) => x, [1], 'opts' as never),
-    /map: options must be an object/,
-  );
+  assert.throws(() => map(async (x) => x, [1], { concurrency: 1.5 }), RangeError);
+  assert.throws(() => map(async (x) => x, [1], { concurrency: '2' as never }), TypeError);
+  assert.throws(() => map(async (x) => x, [1], 'opts' as never), /map: options must be an object/);
 });
 
 test('a huge concurrency starts no more workers than items in flight (sync and async sources)', async () => {

@@ -158,7 +158,7 @@ test('children can start more children while the group waits', async () => {
 });
 
 test('bad arguments', async () => {
-  await assert.rejects(taskGroup(5 as never), {
+  assert.throws(() => taskGroup(5 as never), {
     name: 'TypeError',
     message: /taskGroup: fn must be a function/,
   });
