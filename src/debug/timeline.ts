@@ -45,6 +45,7 @@ export interface Timeline {
  * task (on its own row or its extra rows) attached.
  *
  * @example
+ * <!-- no-run: reads the trace.json of a traced run -->
  * ```ts
  * import { readTraceFile, timelineOf } from 'asyncio-ts/debug';
  * const { rows, durationMs } = timelineOf(readTraceFile('trace.json'));
@@ -126,6 +127,7 @@ const NOTES_WIDTH = 34;
  * by how the task ended when `color` is on.
  *
  * @example
+ * <!-- no-run: reads the trace.json of a traced run -->
  * ```ts
  * import { formatTimeline, readTraceFile } from 'asyncio-ts/debug';
  * console.log(formatTimeline(readTraceFile('trace.json'), { width: 100, color: process.stdout.isTTY }));
@@ -274,6 +276,7 @@ const CHAR = 7.6;
  * darker while a thread job it waits on runs on its thread; coloured by how it ended, on a time axis.
  *
  * @example
+ * <!-- no-run: reads the trace.json of a traced run -->
  * ```ts
  * import { writeFileSync } from 'node:fs';
  * import { readTraceFile, timelineSvg } from 'asyncio-ts/debug';

@@ -389,6 +389,7 @@ function summarize(error: unknown): string {
  * with `traceEvents`). A file cut short, missing its closing `]`, is repaired.
  *
  * @example
+ * <!-- no-run: reads the trace.json of a traced run -->
  * ```ts
  * import { parseTrace, readTraceFile } from 'asyncio-ts/debug';
  * const events = readTraceFile('trace.json');
@@ -416,6 +417,7 @@ export function parseTrace(text: string): TraceEvent[] {
  * Reads and parses a trace file (see {@link parseTrace}).
  *
  * @example
+ * <!-- no-run: reads the trace.json of a traced run -->
  * ```ts
  * import { readTraceFile, formatTimeline } from 'asyncio-ts/debug';
  * console.log(formatTimeline(readTraceFile('trace.json')));

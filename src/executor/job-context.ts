@@ -45,6 +45,8 @@ let neverAborted: AbortSignal | undefined;
  *
  * @example
  * ```ts
+ * // A fragment of a worker module: isPrime stands for the real work.
+ * declare function isPrime(n: number): boolean;
  * // jobs.ts, run with toThread(workerFunction(new URL('./jobs.js', import.meta.url), 'countPrimes'), 1e8)
  * import { cancelled } from 'asyncio-ts/executor';
  * export function countPrimes(limit: number): number {

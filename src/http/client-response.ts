@@ -35,6 +35,7 @@ export interface RedirectHop {
  * A body left unread is released when the task that made the request ends, or when the session closes.
  *
  * @example
+ * <!-- no-run: fetches from the internet -->
  * ```ts
  * import { ClientSession } from 'asyncio-ts/http';
  * await using session = new ClientSession();
@@ -180,6 +181,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const html = await (await session.get(url)).text();
    * const legacy = await (await session.get(oldPage)).text('windows-1252');
    * ```
@@ -200,6 +203,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const server: TestServer;
    * const data = await (await session.get(`${server.url}/json`)).json();
    * ```
    */
@@ -236,6 +241,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const imageUrl: string;
    * const png = await (await session.get(imageUrl)).bytes();
    * ```
    */
@@ -248,6 +255,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const buffer = await (await session.get(url)).arrayBuffer();
    * ```
    */
@@ -261,6 +270,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const server: TestServer;
    * const res = await session.get(`${server.url}/drip?numbytes=5&duration=0.5`);
    * for await (const chunk of res.body) process.stdout.write(chunk);
    * ```
@@ -288,6 +299,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const res = await session.get(url);
    * res.raiseForStatus();
    * ```
@@ -305,6 +318,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const res = await session.get(url);
    * if (res.status !== 200) res.release();
    * ```

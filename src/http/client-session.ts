@@ -44,10 +44,12 @@ type SessionState = 'open' | 'closed';
  * connecting, waiting for the headers or reading the body, and frees its connection.
  *
  * @example
+ * <!-- no-run: fetches from the internet -->
  * ```ts
  * import { gather, run } from 'asyncio-ts';
  * import { ClientSession } from 'asyncio-ts/http';
  *
+ * const urls = ['https://example.com/', 'https://example.org/'];
  * await run(async () => {
  *   await using session = new ClientSession();
  *   const fetchStatus = async (url: string) => {
@@ -145,6 +147,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * const res = await session.request('GET', 'https://example.com/', { params: { q: 'asyncio' } });
    * const body = await res.text();
    * ```
@@ -165,6 +168,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * const data = await (await session.get('/users', { params: { page: 2 } })).json();
    * ```
    */
@@ -177,6 +181,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * const res = await session.post('/users', { json: { name: 'Ada' } });
    * ```
    */
@@ -189,6 +194,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * await session.put('/users/1', { json: { name: 'Ada' } });
    * ```
    */
@@ -201,6 +207,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * await session.patch('/users/1', { json: { name: 'Ada' } });
    * ```
    */
@@ -213,6 +220,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
    * await session.delete('/users/1');
    * ```
    */
@@ -225,6 +233,8 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const size = (await session.head(url)).headers.get('content-length');
    * ```
    */
@@ -237,6 +247,8 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const session: ClientSession;
+   * declare const url: string;
    * const allow = (await session.options(url)).headers.get('allow');
    * ```
    */
@@ -252,6 +264,7 @@ export class ClientSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const url: string;
    * const session = new ClientSession();
    * try { await session.get(url); } finally { await session.close(); }
    * ```

@@ -28,6 +28,8 @@ registerErrorClass(ClientConnectionError, 'ClientConnectionError');
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const server: TestServer;
  * import { ServerDisconnectedError } from 'asyncio-ts/http';
  * const res = await session.get(`${server.url}/close`);
  * await res.text().catch((err) => err instanceof ServerDisconnectedError); // true
@@ -46,6 +48,7 @@ registerErrorClass(ServerDisconnectedError, 'ServerDisconnectedError');
  *
  * @example
  * ```ts
+ * declare const err: unknown;
  * const phase: TimeoutPhase = err instanceof ClientTimeoutError ? err.phase : 'total';
  * ```
  */
@@ -58,6 +61,7 @@ export type TimeoutPhase = 'total' | 'connect' | 'sockRead';
  *
  * @example
  * ```ts
+ * declare const server: TestServer;
  * import { ClientSession, ClientTimeoutError } from 'asyncio-ts/http';
  * await using session = new ClientSession({ timeout: { total: 50 } });
  * try {
@@ -95,6 +99,8 @@ const PHASE_TEXT: Record<TimeoutPhase, string> = {
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const url: string;
  * import { ClientPayloadError } from 'asyncio-ts/http';
  * const res = await session.get(url, { maxResponseBytes: 1024 });
  * await res.arrayBuffer().catch((err) => err instanceof ClientPayloadError);
@@ -113,6 +119,8 @@ registerErrorClass(ClientPayloadError, 'ClientPayloadError');
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const server: TestServer;
  * import { TooManyRedirects } from 'asyncio-ts/http';
  * await session.get(`${server.url}/redirect/5`, { maxRedirects: 2 })
  *   .catch((err) => err instanceof TooManyRedirects); // true
@@ -137,6 +145,8 @@ registerErrorClass(TooManyRedirects, 'TooManyRedirects');
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const secureUrl: string;
  * import { InvalidRedirectError } from 'asyncio-ts/http';
  * await session.get(`${secureUrl}/redirect-to?url=http://example.com/`)
  *   .catch((err) => err instanceof InvalidRedirectError); // true
@@ -157,6 +167,8 @@ registerErrorClass(InvalidRedirectError, 'InvalidRedirectError');
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const server: TestServer;
  * import { HttpStatusError } from 'asyncio-ts/http';
  * try {
  *   (await session.get(`${server.url}/status/404`)).raiseForStatus();

@@ -37,6 +37,7 @@ export type Params =
  *
  * @example
  * ```ts
+ * declare const token: string;
  * const headers: HeadersInput = { Authorization: `Bearer ${token}`, 'user-agent': null };
  * ```
  */
@@ -51,6 +52,7 @@ export type HeadersInput =
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
  * import { createReadStream } from 'node:fs';
  * await session.put('/upload', { body: createReadStream('big.bin') });
  * ```
@@ -62,6 +64,8 @@ export type RequestBody = string | Uint8Array | ArrayBuffer | Blob | AsyncIterab
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const password: string;
  * await session.post('/login', { form: { user: 'ada', password } });
  * ```
  */
@@ -75,6 +79,8 @@ export type FormInput =
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const token: string;
  * const res = await session.post('/anything', {
  *   params: { page: 2 },
  *   headers: { authorization: `Bearer ${token}` },

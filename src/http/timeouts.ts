@@ -17,6 +17,7 @@ import { checkOptions, describe } from '../core/validate.js';
  *
  * @example
  * ```ts
+ * declare const url: string;
  * import { ClientSession } from 'asyncio-ts/http';
  * const session = new ClientSession({ timeout: { total: 30_000, connect: 2_000, sockRead: 5_000 } });
  * await session.get(url, { timeout: { total: 1_000 } }); // connect and sockRead stay as the session's

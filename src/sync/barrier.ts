@@ -28,6 +28,8 @@ export interface BarrierStatistics {
  *
  * @example
  * ```ts
+ * declare function loadShard(i: number): Promise<void>;
+ * declare function serveShard(i: number): Promise<void>;
  * import { Barrier, taskGroup } from 'asyncio-ts';
  * const barrier = new Barrier(3);
  * await taskGroup(async (tg) => {

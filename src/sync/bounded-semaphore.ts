@@ -14,7 +14,11 @@ import { Semaphore } from './semaphore.js';
  * const sem = new BoundedSemaphore(2);
  * const permit = await sem.acquire();
  * permit.release();
- * sem.release(); // RangeError: released more often than acquired
+ * try {
+ *   sem.release();
+ * } catch (e) {
+ *   console.log(e instanceof RangeError); // true: released more often than acquired
+ * }
  * ```
  */
 export class BoundedSemaphore extends Semaphore {

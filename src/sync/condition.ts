@@ -100,6 +100,7 @@ export class Condition {
    *
    * @example
    * ```ts
+   * declare function ready(): boolean;
    * import { Condition } from 'asyncio-ts';
    * const cond = new Condition();
    * await cond.runExclusive(async () => {
@@ -129,9 +130,15 @@ export class Condition {
    *
    * @example
    * ```ts
-   * import { Condition } from 'asyncio-ts';
+   * import { Condition, createTask, sleep } from 'asyncio-ts';
    * const cond = new Condition();
    * let count = 0;
+   * createTask(async () => {
+   *   for (let i = 0; i < 3; i++) {
+   *     await sleep(1);
+   *     await cond.runExclusive(() => { count++; cond.notifyAll(); });
+   *   }
+   * });
    * await cond.runExclusive(() => cond.waitFor(() => count >= 3));
    * ```
    */

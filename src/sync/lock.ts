@@ -31,6 +31,7 @@ export interface LockStatistics {
  *
  * @example
  * ```ts
+ * declare function audit(balance: number): Promise<void>;
  * import { Lock } from 'asyncio-ts';
  * const lock = new Lock();
  * let balance = 100;
@@ -83,6 +84,7 @@ export class Lock implements LockLike {
    *
    * @example
    * ```ts
+   * declare function work(): Promise<void>;
    * import { Lock } from 'asyncio-ts';
    * const lock = new Lock();
    * const permit = await lock.acquire({ signal: AbortSignal.timeout(1000) });
@@ -128,6 +130,7 @@ export class Lock implements LockLike {
    *
    * @example
    * ```ts
+   * declare function readModifyWrite(): Promise<number>;
    * import { Lock } from 'asyncio-ts';
    * const lock = new Lock();
    * const value = await lock.runExclusive(async () => readModifyWrite());

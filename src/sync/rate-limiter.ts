@@ -54,6 +54,7 @@ class RateWaiter extends Waiter<void> {
  *
  * @example
  * ```ts
+ * declare const urls: string[];
  * import { RateLimiter, gather } from 'asyncio-ts';
  * const limiter = new RateLimiter(10, 1000); // 10 requests per second, bursts of 10
  * const bodies = await gather(
@@ -124,6 +125,8 @@ export class RateLimiter implements RateLimiterLike {
    *
    * @example
    * ```ts
+   * declare const ids: number[];
+   * declare function send(id: number): Promise<void>;
    * import { RateLimiter } from 'asyncio-ts';
    * const limiter = new RateLimiter(5, 1000);
    * for (const id of ids) {
@@ -152,6 +155,7 @@ export class RateLimiter implements RateLimiterLike {
    *
    * @example
    * ```ts
+   * declare const api: { getUser(id: number): Promise<{ name: string }> };
    * import { RateLimiter } from 'asyncio-ts';
    * const limiter = new RateLimiter(2, 1000);
    * const user = await limiter.runExclusive(() => api.getUser(42));

@@ -87,6 +87,7 @@ export class Semaphore implements SemaphoreLike {
    *
    * @example
    * ```ts
+   * declare function work(): Promise<void>;
    * import { Semaphore } from 'asyncio-ts';
    * const sem = new Semaphore(2);
    * const permit = await sem.acquire();
@@ -126,6 +127,7 @@ export class Semaphore implements SemaphoreLike {
    * the permit; `fn` is not called if the wait is cancelled.
    *
    * @example
+   * <!-- no-run: fetches from the internet -->
    * ```ts
    * import { Semaphore } from 'asyncio-ts';
    * const sem = new Semaphore(5);

@@ -13,6 +13,7 @@ import { Waiter } from '../core/waiter.js';
  *
  * @example
  * ```ts
+ * declare const db: { query(sql: string): Promise<unknown[]> };
  * import { cancellable } from 'asyncio-ts';
  * const rows = await cancellable(db.query('select 1'));
  * ```
@@ -52,6 +53,7 @@ const neverAborted = new AbortController().signal;
  *
  * @example
  * ```ts
+ * declare const url: string;
  * import { currentSignal } from 'asyncio-ts';
  * const res = await fetch(url, { signal: currentSignal() });
  * ```

@@ -13,6 +13,7 @@ import { checkFunction } from '../core/validate.js';
  *
  * @example
  * ```ts
+ * declare function flushToDisk(): Promise<void>;
  * import { shield, sleep } from 'asyncio-ts';
  * try {
  *   await sleep(10_000);

@@ -83,8 +83,10 @@ export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): 
  *
  * @example
  * ```ts
+ * declare const rows: string[];
+ * declare function handle(row: string): void;
  * import { checkpoint } from 'asyncio-ts';
- * for (const row of rows) { process(row); await checkpoint(); } // a long loop stays cancellable
+ * for (const row of rows) { handle(row); await checkpoint(); } // a long loop stays cancellable
  * ```
  */
 export function checkpoint(): Promise<void> {
@@ -100,7 +102,9 @@ export function checkpoint(): Promise<void> {
  * @example
  * ```ts
  * import { now, timeoutAt } from 'asyncio-ts';
- * await timeoutAt(now() + 5000, async () => {  ...  });
+ * await timeoutAt(now() + 5000, async () => {
+ *   // … work that must end by the deadline
+ * });
  * ```
  */
 export function now(): number {

@@ -139,6 +139,8 @@ export class TaskGroup extends CancelScope {
  *
  * @example
  * ```ts
+ * declare const urls: string[];
+ * declare function download(url: string): Promise<void>;
  * import { taskGroup } from 'asyncio-ts';
  * await taskGroup(async (tg) => {
  *   for (const url of urls) tg.createTask(() => download(url), { name: url });

@@ -34,6 +34,8 @@ export interface TestServerOptions {
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
+ * declare const server: TestServer;
  * assert.equal(server.maxInFlight <= 4, true); // limitPerHost: 4 was respected
  * ```
  */
