@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the package and installs the tarball into a fresh project, then imports every subpath from
 # JavaScript and type-checks TypeScript consumers of every subpath (strict, moduleResolution nodenext,
-# skipLibCheck: false) against it. Installing prints no npm warning (e.g. install scripts).
+# skipLibCheck: false) against it. Installing prints no npm warning (e.g. install scripts). The CLI's tour runs
+# from the install.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -25,6 +26,10 @@ echo "subpaths: $subpaths"
   echo "console.log('JS import ok');"
 } > check.mjs
 node check.mjs
+# The README is the npm page: a relative link or image there points nowhere, so every one is absolute.
+if grep -noE '\]\([^)]*\)' node_modules/asyncio-ts/README.md | grep -vE ':\]\((https?:|#|mailto:)'; then
+  echo "README.md: relative links or images (above) do not work on the npm page; use absolute URLs"; exit 1
+fi
 node -e "
 const fs = require('node:fs'), path = require('node:path');
 const maps = fs.readdirSync('node_modules/asyncio-ts/dist', { recursive: true }).filter((f) => f.endsWith('.map'));
@@ -36,6 +41,16 @@ console.log('source maps: ' + maps.length + ', each carries its sources');
 version=$(./node_modules/.bin/asyncio-ts --version)
 echo "bin: asyncio-ts --version → $version"
 [ -n "$version" ]
+# The tour works from the installed package: the TypeScript it shows and the compiled programs it runs ship.
+npx --no-install asyncio-ts tour --list > tour-list.txt
+head -n 3 tour-list.txt
+grep -q 'hello.ts' tour-list.txt
+npx --no-install asyncio-ts tour wait --no-run | grep -q 'asyncio.wait_for'
+for program in hello run-in rules/forgotten; do
+  npx --no-install asyncio-ts tour "$program" > tour-run.txt 2>&1 || { cat tour-run.txt; exit 1; }
+  tail -n 1 tour-run.txt
+  grep -q ' 0 failed' tour-run.txt
+done
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022",
   "lib": ["es2023", "esnext.disposable"], "types": ["node"], "noEmit": true, "skipLibCheck": false } }

@@ -2,8 +2,10 @@
  * `asyncio-ts tour [name]`: each program of the seed document in turn: its Python beside our TypeScript
  * twin, then the twin runs (in its own process, as each seed program is its own script) and the tour
  * prints what the document claims beside what was measured. It ends with the seed's rules of thumb shown
- * live. The programs are the repository's `examples/` (`EXAMPLES` in `examples/run-all.mjs`), so the tour
- * runs from a clone: `npm ci && npm start`.
+ * live. The programs are the repository's `examples/` (`EXAMPLES` in `examples/run-all.mjs`). From a clone
+ * (this module is `src/cli/tour.ts`, run by tsx) the twins run from their TypeScript with tsx; from the built or
+ * installed package (`dist/cli/tour.js`, `npx asyncio-ts tour`) they run compiled, from `dist/examples/`, with
+ * plain node: the package ships both, the TypeScript to show and the JavaScript to run.
  * @module
  * @internal
  */
@@ -44,7 +46,7 @@ Options:
                      enough; the default)
   -h, --help         show this help
 
-Runs from a clone of the repository (it runs examples/*.ts with tsx): npm ci && npm start`;
+Works from an install (npx asyncio-ts tour) and from a clone (npm ci && npm start).`;
 
 interface Example {
   file: string;
@@ -61,9 +63,14 @@ interface Stop {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RUNNER = fileURLToPath(
-  new URL(`./tour-runner${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
+/** Running from the TypeScript source (a clone, under tsx) rather than the compiled package. */
+const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
+const RUNNER = fileURLToPath(new URL(`./tour-runner${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url));
+
+/** The file that runs for an example: its TypeScript under tsx, or its compiled twin in dist/examples. */
+function programPath(file: string): string {
+  return FROM_SOURCE ? join('examples', file) : join('dist', 'examples', file.replace(/\.ts$/, '.js'));
+}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
@@ -97,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const execute = parsed.values['no-run'] !== true;
-  if (execute) checkTsx();
+  if (execute && FROM_SOURCE) checkTsx();
 
   const results: Array<{ stop: Stop; verdict: Verdict | undefined; failed: boolean }> = [];
   for (const [i, stop] of stops.entries()) {
@@ -118,8 +125,8 @@ async function loadExamples(): Promise<Example[]> {
   const list = join(ROOT, 'examples', 'run-all.mjs');
   if (!existsSync(list)) {
     throw new CommandError(
-      'the tour runs the examples of the asyncio-ts repository, which this install does not have: ' +
-        'git clone the repository, then npm ci && npm start',
+      `the tour's programs are missing from ${ROOT} (examples/run-all.mjs): reinstall asyncio-ts, ` +
+        'or from a clone run npm ci && npm start',
     );
   }
   const module = (await import(pathToFileURL(list).href)) as { EXAMPLES: Example[] };
@@ -196,7 +203,7 @@ async function runExample(stop: Stop, style: Style): Promise<TourRun> {
   const nodeArgs = stop.rule?.nodeArgs ?? [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...nodeArgs, RUNNER, join('examples', stop.file)],
+    [...(FROM_SOURCE ? ['--import', 'tsx'] : []), ...nodeArgs, RUNNER, programPath(stop.file)],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],

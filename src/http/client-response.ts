@@ -16,6 +16,8 @@ import type { Exchange } from './exchange.js';
  *
  * @example
  * ```ts
+ * declare const session: ClientSession;
+ * declare const server: TestServer;
  * const res = await session.get(`${server.url}/redirect/2`);
  * for (const hop of res.history) console.log(hop.status, hop.url, hop.headers.get('location'));
  * ```
@@ -181,6 +183,7 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    *
    * @example
    * ```ts
+   * declare const oldPage: string;
    * declare const session: ClientSession;
    * declare const url: string;
    * const html = await (await session.get(url)).text();

@@ -10,6 +10,7 @@ import type { SignalOptions } from '../sync/options.js';
  *
  * @example
  * ```ts
+ * declare function crawl(url: string): Promise<void>;
  * import { Queue, type QueueLike } from 'asyncio-ts';
  * async function consume(q: QueueLike<string>) {
  *   for await (const url of q) { await crawl(url); await q.taskDone(); }

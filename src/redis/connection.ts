@@ -102,10 +102,15 @@ function noop(): void {}
  * A connection to Redis shared by the Redis primitives made on it. Made by {@link connectRedis}.
  *
  * @example
+ * <!-- no-run: needs a Redis server -->
  * ```ts
  * import { connectRedis } from 'asyncio-ts/redis';
  * const redis = await connectRedis(process.env.REDIS_URL);
- * try { ... } finally { await redis.close(); }
+ * try {
+ *   // … use redis
+ * } finally {
+ *   await redis.close();
+ * }
  * ```
  */
 export class RedisConnection implements AsyncDisposable {

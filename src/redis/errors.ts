@@ -29,6 +29,7 @@ registerErrorClass(RedisConnectionError, 'RedisConnectionError');
  *
  * @example
  * ```ts
+ * declare const sem: RedisSemaphore;
  * import { RedisCommandError } from 'asyncio-ts/redis';
  * try { await sem.acquire(); } catch (err) { if (err instanceof RedisCommandError) console.error(err.message); }
  * ```

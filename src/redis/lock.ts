@@ -21,6 +21,7 @@ export interface RedisLockOptions {
  *
  * @example
  * ```ts
+ * declare function buildReport(): Promise<void>;
  * import { connectRedis, RedisLock } from 'asyncio-ts/redis';
  * await using redis = await connectRedis();
  * const lock = new RedisLock(redis, 'nightly-report', { leaseMs: 10_000 });

@@ -10,7 +10,7 @@ import { checkFunction } from '../core/validate.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import { type RedisConnection, script } from './connection.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { RedisPermit, type RedisPermitOwner } from './permit.js';
+import { RedisPermit } from './permit.js';
 import { newId } from './validate.js';
 import { type Attempt, WaitLine } from './wait-line.js';
 
@@ -53,8 +53,12 @@ for i = 3, #ARGV do
 end
 return lost`);
 
-/** @internal */
-export abstract class PermitPool implements RedisPermitOwner {
+/**
+ * The base of `RedisSemaphore` and `RedisLock`. Not exported from the package, but kept in the published types: the
+ * published `.d.ts` of both classes name it, so stripping it would break them under `skipLibCheck: false`.
+ */
+// RedisPermitOwner is internal (stripped from the .d.ts), so it is satisfied structurally, not named here.
+export abstract class PermitPool {
   /** The key given to the constructor. */
   readonly key: string;
   /** How long a holding lasts without renewal, in milliseconds. */

@@ -21,6 +21,9 @@ function noop(): void {}
  *
  * @example
  * ```ts
+ * declare const lock: RedisLock;
+ * declare const report: string;
+ * declare const storage: { write(data: string, options: { fencingToken: number }): Promise<void> };
  * {
  *   using permit = await lock.acquire();
  *   await storage.write(report, { fencingToken: permit.token });

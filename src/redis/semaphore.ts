@@ -24,6 +24,7 @@ export interface RedisSemaphoreOptions {
  *
  * @example
  * ```ts
+ * declare function callTheApi(): Promise<void>;
  * import { connectRedis, RedisSemaphore } from 'asyncio-ts/redis';
  * await using redis = await connectRedis();
  * const sem = new RedisSemaphore(redis, 'api', { value: 5, leaseMs: 30_000 });

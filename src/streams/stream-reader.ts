@@ -56,6 +56,7 @@ interface Collector {
  * be made and fed by hand (`feedData`, `feedEof`) as in asyncio. One task reads at a time.
  *
  * @example
+ * <!-- no-check: openConnection is not exported from asyncio-ts/streams yet -->
  * ```ts
  * import { openConnection } from 'asyncio-ts/streams';
  * const [reader, writer] = await openConnection({ host: '127.0.0.1', port: 8888 });
@@ -153,6 +154,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    *
    * @example
    * ```ts
+   * declare const reader: StreamReader;
    * const data = await reader.read(100);
    * const rest = await reader.read(); // everything until EOF
    * ```
@@ -188,6 +190,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    *
    * @example
    * ```ts
+   * declare const reader: StreamReader;
    * const line = (await reader.readline()).toString('utf8');
    * ```
    */
@@ -217,6 +220,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    *
    * @example
    * ```ts
+   * declare const reader: StreamReader;
    * const header = await reader.readexactly(4);
    * const body = await reader.readexactly(header.readUInt32BE(0));
    * ```
@@ -244,6 +248,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
    *
    * @example
    * ```ts
+   * declare const reader: StreamReader;
    * const record = await reader.readuntil('\r\n\r\n');
    * ```
    */
@@ -260,7 +265,8 @@ export class StreamReader implements AsyncIterable<Buffer> {
    *
    * @example
    * ```ts
-   * for await (const line of proc.stdout) console.log(line.toString().trimEnd());
+   * declare const proc: Process; // made with { stdout: 'pipe' }, so proc.stdout is a StreamReader
+   * for await (const line of proc.stdout!) console.log(line.toString().trimEnd());
    * ```
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer, void, undefined> {

@@ -12,6 +12,7 @@ import type { SignalOptions } from './options.js';
  *
  * @example
  * ```ts
+ * declare function work(): Promise<void>;
  * import type { PermitLike, SemaphoreLike } from 'asyncio-ts';
  * async function withPermit(sem: SemaphoreLike) {
  *   const permit: PermitLike = await sem.acquire();
@@ -31,6 +32,7 @@ export interface PermitLike extends Disposable {
  *
  * @example
  * ```ts
+ * declare const url: string;
  * import { Semaphore, type SemaphoreLike } from 'asyncio-ts';
  * const sem: SemaphoreLike = new Semaphore(5); // or new RedisSemaphore(redis, 'api', { value: 5 })
  * await sem.runExclusive(() => fetch(url));
@@ -48,6 +50,7 @@ export interface SemaphoreLike {
  *
  * @example
  * ```ts
+ * declare function writeReport(): Promise<void>;
  * import { Lock, type LockLike } from 'asyncio-ts';
  * const lock: LockLike = new Lock(); // or new RedisLock(redis, 'report')
  * await lock.runExclusive(() => writeReport());
