@@ -32,6 +32,7 @@ export interface RateLimitOptions {
  *
  * @example
  * ```ts
+ * declare const token: string;
  * import { ClientSession } from 'asyncio-ts/http';
  * const session = new ClientSession({
  *   baseUrl: 'https://api.example.com/v1/',

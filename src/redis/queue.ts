@@ -65,6 +65,7 @@ function noop(): void {}
  *
  * @example
  * ```ts
+ * declare function crawl(url: string): Promise<void>;
  * import { connectRedis, RedisQueue } from 'asyncio-ts/redis';
  * await using redis = await connectRedis();
  * const jobs = new RedisQueue<{ url: string }>(redis, 'jobs', { maxsize: 1000, visibilityMs: 60_000 });
@@ -160,6 +161,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
    * await jobs.put({ url: 'https://example.com/' });
    * ```
    */
@@ -179,6 +181,8 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
+   * declare const job: { url: string };
    * await jobs.putNowait(job).catch((err) => { if (!(err instanceof QueueFull)) throw err; });
    * ```
    */
@@ -195,6 +199,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
    * const job = await jobs.get({ signal: AbortSignal.timeout(5000) });
    * ```
    */
@@ -213,6 +218,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
    * const job = await jobs.getNowait().catch(() => undefined);
    * ```
    */
@@ -230,6 +236,8 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
+   * declare function handle(job: { url: string }): Promise<void>;
    * const job = await jobs.get();
    * await handle(job);
    * jobs.taskDone();
@@ -257,6 +265,8 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
+   * declare const urls: string[];
    * for (const url of urls) await jobs.put({ url });
    * await jobs.join();
    * ```
@@ -276,6 +286,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
    * console.log(`${await jobs.qsize()} jobs waiting`);
    * ```
    */
@@ -291,6 +302,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
    * await jobs.shutdown();
    * ```
    */
@@ -310,6 +322,8 @@ export class RedisQueue<T> implements QueueLike<T> {
    *
    * @example
    * ```ts
+   * declare const jobs: RedisQueue<{ url: string }>;
+   * declare function handle(job: { url: string }): Promise<void>;
    * for await (const job of jobs) { await handle(job); jobs.taskDone(); }
    * ```
    */

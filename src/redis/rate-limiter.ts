@@ -45,6 +45,7 @@ return 1`);
  *
  * @example
  * ```ts
+ * declare const url: string;
  * import { connectRedis, RedisRateLimiter } from 'asyncio-ts/redis';
  * await using redis = await connectRedis();
  * const limiter = new RedisRateLimiter(redis, 'github-api', 10, 1000); // 10 per second, all processes
@@ -100,6 +101,7 @@ export class RedisRateLimiter implements RateLimiterLike {
    *
    * @example
    * ```ts
+   * declare const limiter: RedisRateLimiter;
    * if (!(await limiter.tryAcquire())) console.log('over the limit, skipping');
    * ```
    */
@@ -114,6 +116,8 @@ export class RedisRateLimiter implements RateLimiterLike {
    *
    * @example
    * ```ts
+   * declare const limiter: RedisRateLimiter;
+   * declare const urls: string[];
    * for (const url of urls) { await limiter.acquire(); void fetch(url); }
    * ```
    */
@@ -132,6 +136,8 @@ export class RedisRateLimiter implements RateLimiterLike {
    *
    * @example
    * ```ts
+   * declare const limiter: RedisRateLimiter;
+   * declare const url: string;
    * const body = await limiter.runExclusive(() => fetch(url).then((r) => r.text()));
    * ```
    */

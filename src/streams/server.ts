@@ -156,6 +156,7 @@ export class Server implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const handle: ConnectionHandler;
    * const server = await startServer(handle, { port: 8888 });
    * await server.serveForever(); // until the task is cancelled, e.g. by Ctrl-C under run()
    * ```

@@ -149,6 +149,7 @@ export class StreamWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * declare const writer: StreamWriter;
    * const peer = writer.getExtraInfo('peername'); // { address: '127.0.0.1', family: 'IPv4', port: 50412 }
    * ```
    */
