@@ -98,7 +98,10 @@ function tsdocExamples(path, problems) {
 
 function collect(problems) {
   // Files named on the command line outside README.md, docs/ and src/ (e.g. the checker's own test fixtures).
-  const extra = only.filter((o) => /\.(md|ts)$/.test(o) && existsSync(o) && statSync(o).isFile());
+  const usual = (o) => o === join(ROOT, 'README.md') || /^(docs|src)\//.test(relative(ROOT, o));
+  const extra = only.filter(
+    (o) => !usual(o) && /\.(md|ts)$/.test(o) && existsSync(o) && statSync(o).isFile(),
+  );
   if (extra.length > 0) {
     return extra.flatMap((p) =>
       p.endsWith('.md') ? markdownExamples(p, problems) : tsdocExamples(p, problems),

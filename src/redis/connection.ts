@@ -46,6 +46,7 @@ export interface ConnectRedisOptions {
  * not closed by `close()`). Rejects with `RedisConnectionError` if the server cannot be reached.
  *
  * @example
+ * <!-- no-run: needs a Redis server -->
  * ```ts
  * import { connectRedis, RedisSemaphore } from 'asyncio-ts/redis';
  * await using redis = await connectRedis('redis://127.0.0.1:6379');

@@ -51,6 +51,7 @@ class ConnectWaiter extends Waiter<void> {
  * with `StreamConnectionError` (`errno` says why). A checkpoint: cancelled, the socket is destroyed.
  *
  * @example
+ * <!-- no-run: needs a server on port 8888 -->
  * ```ts
  * import { openConnection } from 'asyncio-ts/streams';
  * const [reader, writer] = await openConnection({ host: '127.0.0.1', port: 8888 });
@@ -105,6 +106,7 @@ export function openConnection(options: OpenConnectionOptions): Promise<[StreamR
  * Opens a connection to the Unix domain socket at `path` and returns its reader and writer. A checkpoint.
  *
  * @example
+ * <!-- no-run: needs a server on /run/app.sock -->
  * ```ts
  * import { openUnixConnection } from 'asyncio-ts/streams';
  * const [reader, writer] = await openUnixConnection('/run/app.sock');

@@ -65,6 +65,7 @@ class ServerWaiter extends Waiter<void> {
  * `await using` does that and waits.
  *
  * @example
+ * <!-- no-run: serves until the program is stopped -->
  * ```ts
  * import { startServer } from 'asyncio-ts/streams';
  * await using server = await startServer(async (reader, writer) => {
@@ -212,6 +213,7 @@ export class Server implements AsyncDisposable {
  * (asyncio logs it) and closes only that connection.
  *
  * @example
+ * <!-- no-run: serves until the program is stopped -->
  * ```ts
  * import { startServer } from 'asyncio-ts/streams';
  * const server = await startServer(async (reader, writer) => {
@@ -257,6 +259,7 @@ export function startServer(handler: ConnectionHandler, options?: StartServerOpt
  * removed when the server closes).
  *
  * @example
+ * <!-- no-run: serves until the program is stopped -->
  * ```ts
  * import { startUnixServer } from 'asyncio-ts/streams';
  * const server = await startUnixServer(async (reader, writer) => writer.write(await reader.readline()), '/tmp/echo.sock');

@@ -42,6 +42,7 @@ export interface CompletedProcess {
  * `signal`), it terminates the command (SIGTERM, SIGKILL after `killGraceMs`) and reaps it before rejecting.
  *
  * @example
+ * <!-- no-run: ends with the TimeoutError it shows -->
  * ```ts
  * import { runProcess } from 'asyncio-ts/subprocess';
  * import { timeout } from 'asyncio-ts';
