@@ -114,6 +114,8 @@ class TreeBuilder {
   private readonly pendingSet = new Set<Task<unknown>>();
   private readonly nodes = new Map<CancelScope, MutableNode>();
   private readonly now = performance.now();
+  /** Task groups whose task waits for their children: that task is shown waiting on them. */
+  private readonly waitingGroups: TaskGroup[] = [];
 
   constructor(runs: readonly RunState[]) {
     for (const run of runs) {
@@ -154,6 +156,7 @@ class TreeBuilder {
       }
     }
     this.addUnreachedWaits();
+    this.addGroupWaits();
     return roots;
   }
 
@@ -199,6 +202,7 @@ class TreeBuilder {
     if (scope instanceof TaskGroup) {
       kind = 'taskGroup';
       description = 'taskGroup';
+      if (scope.waiting) this.waitingGroups.push(scope);
     } else if (scope instanceof TimeoutScope) {
       kind = 'timeout';
       const deadline = scope.when();
@@ -232,6 +236,19 @@ class TreeBuilder {
       node.remainingMs = Math.max(0, timed.deadline - clock.now());
     }
     return node;
+  }
+
+  /**
+   * A task whose task group (or `map`) waits for its children waits on it, not runs: said on the task's line
+   * even when the run is not recorded (a recorded run already has that wait).
+   */
+  private addGroupWaits(): void {
+    for (const group of this.waitingGroups) {
+      const node = group.task === undefined ? undefined : this.nodes.get(group.task);
+      if (node === undefined || node.kind !== 'task') continue;
+      if (node.waits.some((w) => w.label === group.waitLabel)) continue;
+      node.waits.push({ label: group.waitLabel, description: group.waitLabel });
+    }
   }
 
   /** Recorded waits whose scope no walk reached (inside a `shield()`): shown on their task. */

@@ -119,6 +119,11 @@ export class TaskGroup extends CancelScope {
     });
   }
 
+  /** @internal true while the group's task waits for its children (the body is done). */
+  get waiting(): boolean {
+    return this.state === 'closing';
+  }
+
   /** @internal */
   get debug(): boolean {
     return this.run.debug;

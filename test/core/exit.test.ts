@@ -90,7 +90,7 @@ for (const mode of ['plain', 'debug'] as const) {
       lines[0]!,
       /^asyncio-ts: run "main" can never finish: nothing can wake these tasks \(3 pending tasks\)$/,
     );
-    assert.match(lines[1]!, /^main \[running\]/);
+    assert.match(lines[1]!, /^main \[running\] waiting on taskGroup/);
     assert.equal(lines[2], '└─ taskGroup');
     assert.match(lines[3]!, /^ {3}├─ locker \[running\] waiting on Lock\.acquire/);
     assert.match(lines[4]!, /^ {3}└─ starter \[running\] waiting on Event\.wait/);
