@@ -28,12 +28,26 @@ export interface StreamReaderOptions {
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
 
-/** The wait of one read for more data; names the read and the peer for the task tree and traces. */
-class DataWaiter extends Waiter<void> {
+/** What a parked read waits for: any data (then it re-checks), up to `n` bytes, or exactly `n` bytes. */
+const WAKE = 0;
+const UP_TO = 1;
+const EXACTLY = 2;
+
+/**
+ * The wait of one read; names the read and the peer for the task tree and traces. `read(n)` and
+ * `readexactly(n)` are served straight from `feedData` (one promise, resolved with the bytes); the other reads
+ * are woken to look again. Either way the bytes leave the buffer only in the step that resolves the promise,
+ * so a read cancelled while it waits leaves them for the next one.
+ */
+class DataWaiter extends Waiter<Buffer> {
   private readonly reader: StreamReader;
-  constructor(reader: StreamReader, op: string) {
+  readonly want: 0 | 1 | 2;
+  readonly n: number;
+  constructor(reader: StreamReader, op: string, want: 0 | 1 | 2, n: number) {
     super(op);
     this.reader = reader;
+    this.want = want;
+    this.n = n;
     // Socket and pipe I/O: the task is not blocked on the clock (a virtual clock must not jump past it).
     this.holdsClock = true;
   }
@@ -165,23 +179,22 @@ export class StreamReader implements AsyncIterable<Buffer> {
     }
     const signal = this.options(options, 'read');
     const stop = this.stopReason(signal);
-    return stop !== undefined ? Promise.reject(stop) : this.readInner(n, signal);
+    if (stop !== undefined) return Promise.reject(stop);
+    if (n < 0) return this.readToEnd(signal);
+    if (n === 0) return Promise.resolve(EMPTY);
+    if (this.size > 0 || this.eof) return Promise.resolve(this.take(Math.min(n, this.size)));
+    return this.waitForData('read', signal, UP_TO, n);
   }
 
-  private async readInner(n: number, signal: AbortSignal | undefined): Promise<Buffer> {
-    if (n === 0) return EMPTY;
-    if (n < 0) {
-      // Whole-stream read in blocks, so the buffer (and flow control) stays small meanwhile.
-      const blocks: Buffer[] = [];
-      while (true) {
-        if (this.size > 0) blocks.push(this.take(this.size));
-        if (this.eof) break;
-        await this.waitForData('read', signal);
-      }
-      return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks);
+  /** Whole-stream read in blocks, so the buffer (and flow control) stays small meanwhile. */
+  private async readToEnd(signal: AbortSignal | undefined): Promise<Buffer> {
+    const blocks: Buffer[] = [];
+    while (true) {
+      if (this.size > 0) blocks.push(this.take(this.size));
+      if (this.eof) break;
+      await this.waitForData('read', signal);
     }
-    while (this.size === 0 && !this.eof) await this.waitForData('read', signal);
-    return this.take(Math.min(n, this.size));
+    return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks);
   }
 
   /**
@@ -227,18 +240,16 @@ export class StreamReader implements AsyncIterable<Buffer> {
    */
   readexactly(n: number, options?: SignalOptions): Promise<Buffer> {
     checkInteger(n, 'n', 'StreamReader.readexactly', 0);
+    if (n === 0 && options === undefined) return Promise.resolve(EMPTY);
     const signal = this.options(options, 'readexactly');
     const stop = this.stopReason(signal);
     return stop !== undefined ? Promise.reject(stop) : this.readexactlyInner(n, signal);
   }
 
-  private async readexactlyInner(n: number, signal: AbortSignal | undefined): Promise<Buffer> {
-    if (n === 0) return EMPTY;
-    while (this.size < n) {
-      if (this.eof) throw new IncompleteReadError(this.take(this.size), n);
-      await this.waitForData('readexactly', signal);
-    }
-    return this.take(n);
+  private readexactlyInner(n: number, signal: AbortSignal | undefined): Promise<Buffer> {
+    if (this.size >= n) return Promise.resolve(this.take(n));
+    if (this.eof) return Promise.reject(new IncompleteReadError(this.take(this.size), n));
+    return this.waitForData('readexactly', signal, EXACTLY, n);
   }
 
   /**
@@ -332,9 +343,16 @@ export class StreamReader implements AsyncIterable<Buffer> {
     return this.take(index + seplen);
   }
 
-  private waitForData(op: string, signal: AbortSignal | undefined): Promise<void> {
+  private waitForData(
+    op: string,
+    signal: AbortSignal | undefined,
+    want: 0 | 1 | 2 = WAKE,
+    n = 0,
+  ): Promise<Buffer> {
     if (this.waiter !== undefined || this.collector !== undefined) {
-      throw new InvalidStateError(`StreamReader.${op}: another task is already reading from ${this.peer}`);
+      return Promise.reject(
+        new InvalidStateError(`StreamReader.${op}: another task is already reading from ${this.peer}`),
+      );
     }
     if (this.paused) {
       // A read needs more than the buffer holds: let data in again (asyncio `_wait_for_data`).
@@ -345,17 +363,32 @@ export class StreamReader implements AsyncIterable<Buffer> {
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const waiter = new DataWaiter(this, op);
+    const waiter = new DataWaiter(this, op, want, n);
     waiter.park(scope, signal);
     this.waiter = waiter;
     return waiter.promise;
   }
 
+  /** Serves or wakes the parked read after new data or the end of the stream. */
   private wake(): void {
     const waiter = this.waiter;
-    if (waiter !== undefined) {
+    if (waiter === undefined) return;
+    const want = waiter.want;
+    if (want === UP_TO) {
+      if (this.size === 0 && !this.eof) return;
       this.waiter = undefined;
-      waiter.resolve();
+      waiter.resolve(this.take(Math.min(waiter.n, this.size)));
+    } else if (want === EXACTLY) {
+      if (this.size >= waiter.n) {
+        this.waiter = undefined;
+        waiter.resolve(this.take(waiter.n));
+      } else if (this.eof) {
+        this.waiter = undefined;
+        waiter.fail(new IncompleteReadError(this.take(this.size), waiter.n));
+      }
+    } else {
+      this.waiter = undefined;
+      waiter.resolve(EMPTY);
     }
   }
 

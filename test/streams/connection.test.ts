@@ -64,6 +64,13 @@ test('test_open_connection / test_start_server: a line there and back; the serve
     const [reader, writer] = await openConnection({ host: '127.0.0.1', port: portOf(server) });
     writer.write('hello world!\n');
     assert.equal((await reader.readline()).toString(), 'hello world!\n');
+    assert.deepEqual(writer.getExtraInfo('peername'), {
+      address: '127.0.0.1',
+      family: 'IPv4',
+      port: portOf(server),
+    });
+    assert.equal((writer.getExtraInfo('sockname') as { address: string }).address, '127.0.0.1');
+    assert.throws(() => writer.getExtraInfo('socket' as 'peername'), RangeError);
     writer.close();
     await writer.waitClosed();
     assert.equal(writer.isClosing(), true);
