@@ -35,9 +35,9 @@ const EXACTLY = 2;
 
 /**
  * The wait of one read; names the read and the peer for the task tree and traces. `read(n)` and
- * `readexactly(n)` are served straight from `feedData` (one promise, resolved with the bytes); the other reads
- * are woken to look again. Either way the bytes leave the buffer only in the step that resolves the promise,
- * so a read cancelled while it waits leaves them for the next one.
+ * `readexactly(n)` are served straight from `feedData` (one promise, granted the bytes); the other reads are
+ * woken to look again. A grant is tentative until the read resumes (DESIGN principle 5): a read cancelled in
+ * between, even in the same turn, puts its bytes back at the front of the buffer for the next read.
  */
 class DataWaiter extends Waiter<Buffer> {
   private readonly reader: StreamReader;
@@ -56,6 +56,10 @@ class DataWaiter extends Waiter<Buffer> {
   }
   protected override detach(): void {
     this.reader.dropWaiter(this);
+  }
+  /** Cancelled after the bytes were granted but before the read resumed: they go back to the front. */
+  protected override revoke(data: Buffer): void {
+    this.reader.unread(data);
   }
 }
 
@@ -304,6 +308,13 @@ export class StreamReader implements AsyncIterable<Buffer> {
     });
   }
 
+  /** @internal Puts bytes granted to a read that was cancelled before it resumed back at the front. */
+  unread(data: Buffer): void {
+    if (data.length === 0) return;
+    this.chunks.unshift(data);
+    this.size += data.length;
+  }
+
   /** @internal The waiter of a cancelled read leaves; the data it waited for stays in the buffer. */
   dropWaiter(waiter: DataWaiter): void {
     if (this.waiter === waiter) this.waiter = undefined;
@@ -377,18 +388,18 @@ export class StreamReader implements AsyncIterable<Buffer> {
     if (want === UP_TO) {
       if (this.size === 0 && !this.eof) return;
       this.waiter = undefined;
-      waiter.resolve(this.take(Math.min(waiter.n, this.size)));
+      waiter.grant(this.take(Math.min(waiter.n, this.size)));
     } else if (want === EXACTLY) {
       if (this.size >= waiter.n) {
         this.waiter = undefined;
-        waiter.resolve(this.take(waiter.n));
+        waiter.grant(this.take(waiter.n));
       } else if (this.eof) {
         this.waiter = undefined;
         waiter.fail(new IncompleteReadError(this.take(this.size), waiter.n));
       }
     } else {
       this.waiter = undefined;
-      waiter.resolve(EMPTY);
+      waiter.grant(EMPTY);
     }
   }
 

@@ -277,3 +277,22 @@ test('one reader at a time; for await yields lines; reads take { signal }', asyn
     assert.throws(() => new StreamReader({ limit: 0 }), RangeError);
   });
 });
+
+test('cancel at the moment of grant puts the bytes back: data and cancel in the same turn lose nothing', async () => {
+  await run(async () => {
+    const stream = new StreamReader();
+    const exact = createTask(() => stream.readexactly(4));
+    const some = new StreamReader();
+    const upTo = createTask(() => some.read(100));
+    await turns(1);
+    // The bytes are granted to the waiting reads, then the tasks are cancelled before they resume.
+    stream.feedData('abcdef');
+    exact.cancel();
+    some.feedData('xyz');
+    upTo.cancel();
+    await assert.rejects(async () => await exact, CancelledError);
+    await assert.rejects(async () => await upTo, CancelledError);
+    assert.equal((await stream.readexactly(6)).toString(), 'abcdef');
+    assert.equal((await some.read(100)).toString(), 'xyz');
+  });
+});
