@@ -40,16 +40,26 @@ Options:
       --rate <n/s>         at most n requests per second (also n/m, n/h)
       --timeout <time>     timeout of each attempt, e.g. 30s, 500ms, 2m (default 30s; a bare number is seconds)
       --retries <n>        retries after a 408/429/5xx, a connection error or a timeout, with backoff (default 2)
-  -o, --output <dir>       save each body in dir, named after the URL (made safe; never outside dir)
+  -o, --output <dir>       save each body in dir, named after the final URL (after redirects; path end and
+                           query, made safe; never outside dir). Existing files are never overwritten: a
+                           re-run into the same dir saves name-1, name-2, …
       --json               one JSON object per line per result (the summary goes to stderr)
   -h, --help               show this help
 
+A host limit (--per-host) never holds up other hosts: a URL waiting for its host takes no -c slot.
+"in flight" counts requests on the wire, and per-URL times start when the request goes on the wire
+(queueing excluded; for a request that failed before any response, from when it was queued).
+
 Exit code: 0 when every URL was fetched with a status below 400, 1 when any failed, 2 for a bad
-command line, 130 when interrupted.`;
+command line, 130 when interrupted (SIGINT), 143 when stopped by SIGTERM.`;
 
 /** The outcome of one URL, as `--json` prints it. */
 interface Result {
   url: string;
+  /** The URL after redirects (when a response came). */
+  finalUrl?: string;
+  /** Attempts made (retries + 1), when a response came. */
+  attempts?: number;
   ok: boolean;
   status?: number;
   bytes: number;
@@ -68,6 +78,9 @@ interface Settings {
   outDir: string | undefined;
   json: boolean;
 }
+
+/** At most this many URLs wait at once for a slot (their host's or the session's). */
+const TASKS = 10_000;
 
 function settingsFrom(parsed: Parsed): Settings {
   const urls: string[] = [...parsed.positionals];
@@ -115,17 +128,18 @@ function parseUrl(text: string): URL {
 }
 
 /**
- * A file name for `url` that is safe anywhere: the last path segment, decoded, reduced to letters, digits,
- * `.`, `_` and `-`, never starting with a dot (so never `..`), at most 100 characters; `index.html` for
- * an empty path. Path separators cannot survive, so the file always lands inside the output directory.
+ * A file name for `url` that is safe anywhere: the last path segment, decoded, with the query (if any) put
+ * before the extension, reduced to letters, digits, `.`, `_` and `-`, never starting with a dot (so never
+ * `..`), at most 100 characters; `index.html` for an empty path. Path separators cannot survive, so the
+ * file always lands inside the output directory.
  */
 export function safeFileName(url: URL): string {
   const segments = url.pathname.split('/').filter((s) => s !== '');
-  let name = segments.at(-1) ?? '';
-  try {
-    name = decodeURIComponent(name);
-  } catch {
-    // Keep the raw segment: it is made safe below.
+  let name = decodeSafely(segments.at(-1) ?? '');
+  const query = decodeSafely(url.search.slice(1));
+  if (query !== '') {
+    const dot = name.lastIndexOf('.');
+    name = dot > 0 ? `${name.slice(0, dot)}_${query}${name.slice(dot)}` : `${name}_${query}`;
   }
   name = name
     .replace(/[^A-Za-z0-9._-]+/g, '_')
@@ -134,28 +148,48 @@ export function safeFileName(url: URL): string {
   return name === '' ? 'index.html' : name;
 }
 
-/** Unique, non-clobbering file names for every URL, in input order (`name`, `name-1`, …). */
-function planFiles(urls: readonly URL[], dir: string): string[] {
-  const taken = new Set(existsSync(dir) ? readdirSync(dir) : []);
-  return urls.map((url) => {
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    // Keep the raw text: it is made safe by the caller.
+    return text;
+  }
+}
+
+/**
+ * Unique, non-clobbering file names in `dir` (`name`, `name-1`, …), claimed when a response arrives (the
+ * name comes from its final URL); files already in `dir` are never overwritten.
+ */
+class FileNamer {
+  private readonly taken: Set<string>;
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.taken = new Set(existsSync(dir) ? readdirSync(dir) : []);
+  }
+
+  claim(url: URL): string {
     const base = safeFileName(url);
     const dot = base.lastIndexOf('.');
     const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ''];
     let name = base;
-    for (let n = 1; taken.has(name) || taken.has(`${name}.part`); n++) name = `${stem}-${n}${ext}`;
-    taken.add(name);
-    const path = resolve(dir, name);
-    if (!path.startsWith(resolve(dir) + sep)) throw new Error(`unsafe file name ${name}`); // cannot happen
+    for (let n = 1; this.taken.has(name) || this.taken.has(`${name}.part`); n++) name = `${stem}-${n}${ext}`;
+    this.taken.add(name);
+    const path = resolve(this.dir, name);
+    if (!path.startsWith(this.dir + sep)) throw new Error(`unsafe file name ${name}`); // cannot happen
     return path;
-  });
+  }
 }
 
 /** Live counters for the status line and the summary. */
 class Tally {
   done = 0;
   failed = 0;
-  inFlight = 0;
   bytes = 0;
+  /** Requests on the wire now (the session's count). */
+  inFlight: () => number = () => 0;
   readonly started = performance.now();
 
   status(total: number): string {
@@ -163,7 +197,7 @@ class Tally {
     return [
       `${this.done}/${total} done`,
       `${this.failed} failed`,
-      `${this.inFlight} in flight`,
+      `${this.inFlight()} in flight`,
       formatBytes(this.bytes),
       formatRate(this.bytes, elapsed),
     ].join(' · ');
@@ -193,10 +227,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const settings = settingsFrom(parsed);
   const { urls, outDir, json } = settings;
-  let files: string[] | undefined;
+  let namer: FileNamer | undefined;
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
-    files = planFiles(urls, outDir);
+    namer = new FileNamer(outDir);
   }
   const style = styleFor(process.stdout);
   const tally = new Tally();
@@ -228,30 +262,43 @@ export async function run(argv: string[]): Promise<number> {
   if (settings.rate !== undefined) options.rateLimit = settings.rate;
 
   let interrupted = false;
-  await runTasks(
-    async () => {
-      const session = new ClientSession(options);
-      progress.start();
-      try {
-        await map(
-          async (url, index) => {
-            const result = await fetchOne(session, url, files?.[index], tally, progress, settings.timeoutMs);
-            report(result);
-          },
-          urls,
-          { concurrency: settings.concurrency },
-        );
-      } catch (err) {
-        if (!isCancellation(err)) throw err;
-        interrupted = true;
-      } finally {
-        // Closing must finish even when cancelled (Ctrl-C): shielded.
-        await shield(() => session.close());
-        progress.stop();
-      }
-    },
-    { signals: ['SIGINT', 'SIGTERM'] },
-  );
+  // run() cancels the work on SIGINT/SIGTERM; the exit status tells the shell which one (130/143).
+  let stoppedBy: NodeJS.Signals | undefined;
+  const noteSignal = (signal: NodeJS.Signals): void => {
+    stoppedBy ??= signal;
+  };
+  process.on('SIGINT', noteSignal).on('SIGTERM', noteSignal);
+  try {
+    await runTasks(
+      async () => {
+        const session = new ClientSession(options);
+        tally.inFlight = () => session.live.size;
+        progress.start();
+        try {
+          // The session's `limit` (-c) and `limitPerHost` bound what is on the wire; a URL waiting for its
+          // host holds no global slot. Tasks are bounded too, so a huge list does not make a task per URL.
+          await map(
+            async (url) => {
+              const result = await fetchOne(session, url, namer, tally, progress, settings.timeoutMs);
+              report(result);
+            },
+            urls,
+            { concurrency: Math.min(urls.length, Math.max(settings.concurrency, TASKS)) },
+          );
+        } catch (err) {
+          if (!isCancellation(err)) throw err;
+          interrupted = true;
+        } finally {
+          // Closing must finish even when cancelled (Ctrl-C): shielded.
+          await shield(() => session.close());
+          progress.stop();
+        }
+      },
+      { signals: ['SIGINT', 'SIGTERM'] },
+    );
+  } finally {
+    process.removeListener('SIGINT', noteSignal).removeListener('SIGTERM', noteSignal);
+  }
 
   const failed = results.filter((r) => !r.ok).length;
   const fetched = results.length - failed;
@@ -260,37 +307,40 @@ export async function run(argv: string[]): Promise<number> {
   if (interrupted) parts.push(`${urls.length - results.length} not finished`);
   const summary = `${interrupted ? 'interrupted: ' : ''}${parts.join(', ')}, ${formatBytes(tally.bytes)} in ${formatDuration(elapsed)} (${formatRate(tally.bytes, elapsed)})`;
   (json ? process.stderr : process.stdout).write(`${summary}\n`);
-  if (interrupted) return 130;
+  if (interrupted) return stoppedBy === 'SIGTERM' ? 143 : 130;
   return failed > 0 ? 1 : 0;
 }
 
 async function fetchOne(
   session: ClientSession,
   url: URL,
-  path: string | undefined,
+  namer: FileNamer | undefined,
   tally: Tally,
   progress: ProgressLine,
   timeoutMs: number,
 ): Promise<Result> {
-  const started = performance.now();
+  let started = performance.now();
   // Credentials in the URL are sent as Basic auth by the session; they are never printed.
   const shown = new URL(url.href);
   shown.username = '';
   shown.password = '';
   const href = shown.href;
-  tally.inFlight++;
-  progress.update();
-  const partPath = path === undefined ? undefined : `${path}.part`;
+  let partPath: string | undefined;
   let bytes = 0;
   let completed = false;
   try {
     const response = await session.get(url);
+    // Per-URL time from when the request went on the wire (the session's clock is performance.now()).
+    started = response.sentAt;
+    progress.update();
+    const final = { finalUrl: response.url, attempts: response.attempts };
     if (!response.ok) {
       response.release();
       tally.failed++;
       completed = true;
       return {
         url: href,
+        ...final,
         ok: false,
         status: response.status,
         bytes: 0,
@@ -298,6 +348,8 @@ async function fetchOne(
         error: `HTTP ${response.status}${response.statusText === '' ? '' : ` ${response.statusText}`}`,
       };
     }
+    const path = namer?.claim(new URL(response.url));
+    partPath = path === undefined ? undefined : `${path}.part`;
     const file = partPath === undefined ? undefined : await open(partPath, 'w');
     try {
       for await (const chunk of response.body) {
@@ -314,6 +366,7 @@ async function fetchOne(
     completed = true;
     const result: Result = {
       url: href,
+      ...final,
       ok: true,
       status: response.status,
       bytes,
@@ -333,7 +386,6 @@ async function fetchOne(
       error: describeError(err, timeoutMs),
     };
   } finally {
-    tally.inFlight--;
     if (!completed) tally.bytes -= bytes;
     if (partPath !== undefined) rmSync(partPath, { force: true });
     progress.update();

@@ -66,6 +66,8 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
    * logs and for tools such as `asyncio-ts fetch --json`.
    */
   attempts = 1;
+  /** @internal when the request first went on the wire (the run's clock), queueing excluded. */
+  sentAt = 0;
   /** @internal the redirects followed to get here, in order. */
   redirectHistory: readonly RedirectHop[] = [];
 

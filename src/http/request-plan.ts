@@ -41,6 +41,8 @@ export class RequestPlan {
   readonly scope: CancelScope | undefined;
   readonly signal: AbortSignal | undefined;
   readonly clock: Clock;
+  /** When the request first went on the wire (after any queueing for permits and tokens), on `clock`. */
+  private sentAt = -1;
 
   constructor(
     session: SessionCore,
@@ -121,6 +123,7 @@ export class RequestPlan {
       hop = next;
     }
     if (history !== undefined) response.redirectHistory = history;
+    response.sentAt = this.sentAt;
     // The caller's task owns the response from here: its end releases a body left on the wire.
     response.adoptBy(this.scope?.task);
     return raise ? finish(response, true) : response;
@@ -138,7 +141,7 @@ export class RequestPlan {
       const sessionPermit = sessionSemaphore?.tryAcquire();
       if (sessionSemaphore === undefined || sessionPermit !== undefined) {
         if (limiter === undefined || limiter.tryAcquire()) {
-          return new Exchange(session, host, hop, this, hostPermit, sessionPermit).start(hop);
+          return this.exchange(hop, host, hostPermit, sessionPermit);
         }
         return this.sendAfterWaiting(hop, host, hostPermit, sessionPermit, true);
       }
@@ -171,7 +174,17 @@ export class RequestPlan {
       hostPermit?.release();
       throw err;
     }
-    return new Exchange(session, host, hop, this, hostPermit, sessionPermit).start(hop);
+    return this.exchange(hop, host, hostPermit, sessionPermit);
+  }
+
+  private exchange(
+    hop: Hop,
+    host: HostPool,
+    hostPermit: Permit | undefined,
+    sessionPermit: Permit | undefined,
+  ): Promise<ClientResponse> {
+    if (this.sentAt < 0) this.sentAt = this.clock.now();
+    return new Exchange(this.session, host, hop, this, hostPermit, sessionPermit).start(hop);
   }
 
   private waitSignal(): AbortSignal {

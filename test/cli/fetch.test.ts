@@ -51,7 +51,7 @@ test('fetch: successes, a 503 retried, a timeout and a 404; -o writes the files;
   assert.match(lineFor(result.stdout, '/delay/20'), /^ERR .*\(timed out \(3\.00 s per attempt\)\)$/);
   assert.match(lineFor(result.stdout, '/status/404'), /^404 .*\(HTTP 404 Not Found\)$/);
   assert.match(result.stdout, /^3 fetched, 2 failed, [\d.]+ kB in /m);
-  assert.deepEqual(readdirSync(out).sort(), ['5000', 'json', 'retried']);
+  assert.deepEqual(readdirSync(out).sort(), ['5000', 'json', 'retried_fails_1_status_503']);
   assert.equal(readFileSync(join(out, '5000')).length, 5000);
   assert.doesNotThrow(() => JSON.parse(readFileSync(join(out, 'json'), 'utf8')));
 
@@ -90,7 +90,9 @@ test('fetch saves under safe names, inside -o, whatever the URL says', async () 
   assert.equal(safeFileName(new URL('http://h/')), 'index.html');
   assert.equal(safeFileName(new URL('http://h/..%2F..')), 'index.html');
   assert.equal(safeFileName(new URL('http://h/.bashrc')), 'bashrc');
-  assert.equal(safeFileName(new URL('http://h/r%C3%A9sum%C3%A9 final.pdf?x=1')), 'r_sum_final.pdf');
+  assert.equal(safeFileName(new URL('http://h/r%C3%A9sum%C3%A9 final.pdf?x=1')), 'r_sum_final_x_1.pdf');
+  assert.equal(safeFileName(new URL('http://h/get?a=1&b=%2F..')), 'get_a_1_b_..');
+  assert.equal(safeFileName(new URL('http://h/?q=..%2F..%2Fetc')), 'q_.._.._etc');
   const out = join(dir, 'safe');
   const result = await runCli([
     'fetch',
@@ -115,7 +117,8 @@ test('SIGINT during fetch: exits promptly with a partial summary and leaves no p
       onSpawn: (child) => {
         // Wait until the slow download has written its partial file, then interrupt.
         const poll = setInterval(() => {
-          if (existsSync(join(out, 'drip.part')) && existsSync(join(out, '100'))) {
+          const files = existsSync(out) ? readdirSync(out) : [];
+          if (files.some((f) => f.startsWith('drip_') && f.endsWith('.part')) && files.includes('100')) {
             clearInterval(poll);
             sent = performance.now();
             child.kill('SIGINT');
@@ -193,4 +196,83 @@ test('fetch: bad command lines exit 2 with one line', async () => {
     assert.match(result.stderr, /^asyncio-ts fetch: /);
     assert.match(result.stderr, pattern);
   });
+});
+
+test('file names come from the final URL (query included); a re-run never overwrites', async () => {
+  const out = join(dir, 'final-names');
+  const urls = [
+    `${server.url}/redirect-to?url=${encodeURIComponent('/bytes/10')}`,
+    `${server.url}/redirect/1`,
+    `${server.url}/delay/0`,
+    `${server.url}/anything/page?id=7`,
+  ];
+  const first = await runCli(['fetch', ...urls, '-o', out]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['0', '10', 'get', 'page_id_7']);
+  const again = await runCli(['fetch', urls[3] as string, '-o', out]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['0', '10', 'get', 'page_id_7', 'page_id_7-1']);
+});
+
+test('fetch --json carries the final URL and the attempt count', async () => {
+  const result = await runCli([
+    'fetch',
+    '--json',
+    '--retries',
+    '2',
+    `${server.url}/redirect/2`,
+    `${server.url}/flaky/json-attempts?fails=1&status=503`,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const records = result.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const redirected = records.find((r) => String(r.url).endsWith('/redirect/2'));
+  assert.equal(redirected?.finalUrl, `${server.url}/get`);
+  assert.equal(redirected?.attempts, 1);
+  const flaky = records.find((r) => String(r.url).includes('json-attempts'));
+  assert.equal(flaky?.attempts, 2);
+  assert.equal(flaky?.status, 200);
+});
+
+test('URLs waiting for their host hold no -c slot: another host is not held up', async () => {
+  const other = await startTestServer();
+  try {
+    const slow = [1, 2, 3].map((i) => `${server.url}/delay/3?n=${i}`);
+    const fast = [1, 2, 3].map((i) => `${other.url}/get?n=${i}`);
+    const result = await runCli(['fetch', '--json', '-c', '2', '--per-host', '1', ...slow, ...fast]);
+    assert.equal(result.code, 0, result.stderr);
+    const order = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => String((JSON.parse(line) as { url: string }).url));
+    assert.equal(order.length, 6);
+    // With a global slot held by a URL queued for its host, the fast ones would wait for a slow one.
+    const lastFast = Math.max(...fast.map((u) => order.indexOf(u)));
+    const firstSlow = Math.min(...slow.map((u) => order.indexOf(u)));
+    assert.ok(lastFast < firstSlow, order.join('\n'));
+  } finally {
+    await other.close();
+  }
+});
+
+test('SIGTERM during fetch exits 143 after clean-up', async () => {
+  const out = join(dir, 'terminated');
+  const result = await runCli(['fetch', `${server.url}/drip?numbytes=100000&duration=20`, '-o', out], {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        const files = existsSync(out) ? readdirSync(out) : [];
+        if (files.some((f) => f.endsWith('.part'))) {
+          clearInterval(poll);
+          child.kill('SIGTERM');
+        }
+      }, 20);
+      child.on('exit', () => clearInterval(poll));
+    },
+  });
+  assert.equal(result.code, 143, result.stderr);
+  assert.match(result.stdout, /^interrupted: 0 fetched, 0 failed, 1 not finished, /m);
+  assert.deepEqual(readdirSync(out), []);
+  await server.waitForConnections();
 });
