@@ -128,8 +128,10 @@ export class WaitLine<T> implements ActivePart {
         try {
           outcome = await this.attempt(head);
         } catch (err) {
-          // The connection gave up (or the primitive is shut down): the others would fail the same way.
-          this.failAll(err as Error);
+          // The connection gave up, or the primitive is shut down: the others would fail the same way. Anything
+          // else (an item that cannot be decoded) is the head's alone.
+          if (err instanceof TypeError) head.fail(err);
+          else this.failAll(err as Error);
           continue;
         }
         if (typeof outcome !== 'number') {

@@ -121,6 +121,36 @@ describe('RedisQueue', { skip: redisSkip }, () => {
     await assert.rejects(empty.getNowait(), QueueEmpty);
   });
 
+  test('a pluggable codec; an item that cannot be decoded fails that get only', async () => {
+    const dates = new RedisQueue<Date>(redis, key(), {
+      codec: { encode: (d) => String(d.getTime()), decode: (t) => new Date(Number(t)) },
+    });
+    await dates.put(new Date(5));
+    const got = await dates.get();
+    assert.ok(got instanceof Date && got.getTime() === 5);
+    await dates.taskDone();
+    const k = key();
+    const raw = new RedisQueue<string>(redis, k, { codec: { encode: (s) => s, decode: (s) => s } });
+    await raw.put('bad');
+    await raw.put('7');
+    const strict = new RedisQueue<number>(redis, k, {
+      codec: {
+        encode: String,
+        decode: (t) => {
+          if (t === 'bad') throw new Error('not a number');
+          return Number(t);
+        },
+      },
+    });
+    await assert.rejects(
+      strict.get(),
+      (e) => e instanceof TypeError && /could not be decoded/.test(e.message),
+    );
+    assert.equal(await strict.get(), 7);
+    await strict.taskDone();
+    await within(strict.join(), 5000, 'join: the bad item was acknowledged');
+  });
+
   test('a cancelled get consumes nothing', async () => {
     const q = new RedisQueue<string>(redis, key());
     const aborted = new AbortController();

@@ -82,6 +82,27 @@ describe('RedisSemaphore / RedisLock', { skip: redisSkip }, () => {
     await permit.release();
   });
 
+  test('a paused holder (SIGSTOP) loses its lease; resumed, it does not take the lock back', async () => {
+    const k = key();
+    const holder = startWorker([server.url, 'hold', 'lock', k, '400']);
+    const t1 = Number((await within(holder.line('held '), 20_000, 'holder')).split(' ')[1]);
+    holder.child.kill('SIGSTOP');
+    const lock = new RedisLock(redis, k, { leaseMs: 400 });
+    try {
+      const permit = await within(lock.acquire(), 10_000, 'acquire while the holder is paused');
+      assert.ok(permit.token > t1);
+      holder.child.kill('SIGCONT');
+      await sleep(400); // the resumed holder renews (its lease is gone, the lock is taken: it stays out)
+      assert.deepEqual(await redis.client.zrange(`asyncio-ts:lock:{${k}}:holders`, 0, -1), [
+        (permit as unknown as { id: string }).id,
+      ]);
+      await permit.release();
+    } finally {
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+    }
+  });
+
   test('lock fencing tokens strictly increase, also across a killed holder', async () => {
     const k = key();
     const lock = new RedisLock(redis, k, { leaseMs: 400 });
