@@ -68,3 +68,23 @@ test('trace and timeline fail with one line when there is nothing to draw', asyn
   for (const r of [plain, missing, notTrace, noScript, badWidth])
     assert.equal(r.stderr.split('\n').length, 2);
 });
+
+test('trace passes a SIGTERM on to the script, still draws what ran, and exits 143', async () => {
+  const tracePath = join(dir, 'signalled.json');
+  const result = await runCli(['trace', 'test/cli/fixtures/waits-for-signal.ts', '-o', tracePath], {
+    onSpawn: (child) => {
+      let seen = '';
+      child.stdout!.on('data', (chunk: string) => {
+        seen += chunk;
+        if (seen.includes('ready\n')) {
+          seen = '';
+          child.kill('SIGTERM'); // to the trace process alone, as `kill <pid>` does
+        }
+      });
+    },
+  });
+  assert.equal(result.code, 143, result.stderr);
+  assert.match(result.stdout, /^clean-up ran$/m);
+  assert.match(result.stdout, /^main +[█░]/m, 'the timeline of what ran');
+  assert.match(result.stderr, /^asyncio-ts: cancelled by SIGTERM$/m);
+});
