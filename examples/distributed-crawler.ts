@@ -69,7 +69,7 @@ async function coordinator(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const workers = Array.from({ length: WORKERS }, (_, i) =>
     run(
-      spawn(process.execPath, ['--import', 'tsx', self], {
+      spawn(process.execPath, [...process.execArgv, self], {
         env: { ...env, CRAWLER_WORKER: String(i + 1) },
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
