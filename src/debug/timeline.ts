@@ -210,7 +210,7 @@ function isThreadRun(wait: TimelineWait): boolean {
  * What a row waited on, in order, each once: `taskGroup, gather, task loader, thread job (queued 3.2 ms)`.
  * Empty when the task never waited.
  */
-export function waitSummary(row: TimelineRow): string {
+function waitSummary(row: TimelineRow): string {
   const names: string[] = [];
   let queued = 0;
   let ran = 0;
