@@ -163,6 +163,21 @@ describe('RedisQueue', { skip: redisSkip }, () => {
     await q.taskDone();
   });
 
+  test('a redis restart while a get waits: the get resumes and takes an item put after the restart', async () => {
+    const q = new RedisQueue<string>(redis, key());
+    const waiting = q.get();
+    await sleep(50);
+    await server.restart();
+    const producer = await connectRedis(server.url);
+    try {
+      await new RedisQueue<string>(producer, q.key).put('after');
+      assert.equal(await within(waiting, 15_000, 'get across a restart'), 'after');
+      await q.taskDone();
+    } finally {
+      await producer.close();
+    }
+  });
+
   test('a consumer SIGKILLed mid-item: the item is delivered again after visibilityMs', async () => {
     const k = key();
     const q = new RedisQueue<string>(redis, k, { visibilityMs: 400 });
