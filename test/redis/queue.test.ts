@@ -180,12 +180,12 @@ describe('RedisQueue', { skip: redisSkip }, () => {
 
   test('a consumer SIGKILLed mid-item: the item is delivered again after visibilityMs', async () => {
     const k = key();
-    const q = new RedisQueue<string>(redis, k, { visibilityMs: 400 });
+    const q = new RedisQueue<string>(redis, k, { visibilityMs: 1000 });
     await q.put('job-1');
-    const consumer = startWorker([server.url, 'consume', k, '400']);
+    const consumer = startWorker([server.url, 'consume', k, '1000']);
     assert.equal(await within(consumer.line('got '), 20_000, 'consumer'), 'got job-1');
     // The live consumer renews its delivery: not redelivered past visibilityMs.
-    await assert.rejects(q.get({ signal: AbortSignal.timeout(800) }), { name: 'TimeoutError' });
+    await assert.rejects(q.get({ signal: AbortSignal.timeout(2000) }), { name: 'TimeoutError' });
     consumer.child.kill('SIGKILL');
     await consumer.exited;
     assert.equal(await within(q.get(), 10_000, 'redelivery'), 'job-1');

@@ -70,11 +70,11 @@ describe('RedisSemaphore / RedisLock', { skip: redisSkip }, () => {
 
   test("a live holder keeps its permit past leaseMs; a SIGKILLed holder's passes on after its lease", async () => {
     const k = key();
-    const holder = startWorker([server.url, 'hold', 'sem', k, '400']);
+    const holder = startWorker([server.url, 'hold', 'sem', k, '1000']);
     await within(holder.line('held '), 20_000, 'holder');
-    const sem = new RedisSemaphore(redis, k, { leaseMs: 400 });
+    const sem = new RedisSemaphore(redis, k, { leaseMs: 1000 });
     // Twice the lease: the holder must have renewed it.
-    await assert.rejects(sem.acquire({ signal: AbortSignal.timeout(800) }), { name: 'TimeoutError' });
+    await assert.rejects(sem.acquire({ signal: AbortSignal.timeout(2000) }), { name: 'TimeoutError' });
     holder.child.kill('SIGKILL');
     await holder.exited;
     const permit = await within(sem.acquire(), 10_000, 'acquire after the holder died');
