@@ -47,7 +47,7 @@ export { Condition, type ConditionStatistics } from './sync/condition.js';
 export { Event, type EventStatistics } from './sync/event.js';
 export type { LockLike, PermitLike, RateLimiterLike, SemaphoreLike } from './sync/like.js';
 export { Lock, type LockStatistics } from './sync/lock.js';
-export type { SignalOptions } from './sync/options.js';
+export type { AcquireOptions, SignalOptions } from './sync/options.js';
 export { Permit } from './sync/permit.js';
 export { RateLimiter, type RateLimiterStatistics } from './sync/rate-limiter.js';
 export { Semaphore, type SemaphoreStatistics } from './sync/semaphore.js';

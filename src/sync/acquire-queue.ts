@@ -91,6 +91,11 @@ export class AcquireQueue {
       }
     }
     if (waiter === undefined) return false;
+    if (waiter.needed > 1) {
+      // A weighted acquire keeps the head of the line until it has all its permits.
+      waiter.needed--;
+      return true;
+    }
     this.waiters.shift();
     const value = target.grantValue(waiter.wantsPermit, waiter.restoreToken);
     // A Permit goes to code we do not control, so its grant stays tentative until delivered (a cancel in

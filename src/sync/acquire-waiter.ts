@@ -26,6 +26,13 @@ export class AcquireWaiter extends Waiter<Grant> {
   restoreToken = 0;
   /** Its place in line across both kinds of waiter (see `AcquireQueue`). */
   ticket = 0;
+  /** Permits a weighted `Semaphore.acquire({ weight })` takes at once (1 otherwise). */
+  weight = 1;
+  /**
+   * Permits still missing. A weighted waiter collects them at the head of the line (later waiters wait
+   * behind it: FIFO, no barging); it is granted when the last one arrives.
+   */
+  needed = 1;
   private readonly source: GrantSource;
 
   constructor(source: GrantSource, label: string, wantsPermit: boolean) {
@@ -34,8 +41,14 @@ export class AcquireWaiter extends Waiter<Grant> {
     this.wantsPermit = wantsPermit;
   }
 
+  // A grant it could not take: every permit it stood for goes on (one, or `weight`).
   protected override revoke(): void {
-    this.source.handOn();
+    for (let i = 0; i < this.weight; i++) this.source.handOn();
+  }
+
+  // Cancelled while waiting: the permits a weighted waiter had collected so far go on too.
+  protected override detach(): void {
+    for (let i = this.weight - this.needed; i > 0; i--) this.source.handOn();
   }
 }
 

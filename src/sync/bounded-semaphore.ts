@@ -31,6 +31,13 @@ export class BoundedSemaphore extends Semaphore {
     this.bound = value;
   }
 
+  /** @internal */
+  protected override checkWeight(weight: number, where: string): void {
+    if (weight > this.bound) {
+      throw new RangeError(`${where}: options.weight must be at most the bound ${this.bound}, received ${weight}`);
+    }
+  }
+
   /** Gives a permit back; throws `RangeError` if every permit is already free. */
   override release(): void {
     if (this.free >= this.bound) {

@@ -10,6 +10,15 @@ export interface SignalOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `Semaphore.acquire`: `{ signal, weight }`. */
+export interface AcquireOptions extends SignalOptions {
+  /**
+   * How many permits to take at once (an integer >= 1, default 1), released together by the one
+   * {@link Permit}. A weighted waiter keeps its place in line: later callers wait behind it.
+   */
+  weight?: number;
+}
+
 /** Validates `options` and returns its signal. @internal */
 export function signalOf(options: SignalOptions | undefined, where: string): AbortSignal | undefined {
   if (options === undefined) return undefined;

@@ -10,7 +10,7 @@ import { checkFunction, checkInteger } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
 import { AcquireWaiter, type Grant } from './acquire-waiter.js';
 import type { SemaphoreLike } from './like.js';
-import { type SignalOptions, signalOf } from './options.js';
+import { type AcquireOptions, type SignalOptions, signalOf } from './options.js';
 import { Permit } from './permit.js';
 
 /** What {@link Semaphore.statistics} reports. */
@@ -84,6 +84,9 @@ export class Semaphore implements SemaphoreLike {
   /**
    * Waits for a permit and resolves with it. A checkpoint that settles without yielding when a permit is
    * free; rejects with `CancelledError` if the calling scope is cancelled, or with `signal.reason`.
+   * `{ weight: n }` takes `n` permits at once (one {@link Permit} gives all back): the caller keeps its place
+   * in line while it collects them, so a heavy job is not starved by light ones, and a cancelled caller
+   * passes on every permit it had collected.
    *
    * @example
    * ```ts
@@ -94,8 +97,10 @@ export class Semaphore implements SemaphoreLike {
    * try { await work(); } finally { permit.release(); }
    * ```
    */
-  acquire(options?: SignalOptions): Promise<Permit> {
+  acquire(options?: AcquireOptions): Promise<Permit> {
     const signal = signalOf(options, this.label);
+    const weight = options?.weight;
+    if (weight !== undefined && weight !== 1) return this.acquireWeighted(weight, signal);
     const scope = storage.getStore();
     if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -171,14 +176,47 @@ export class Semaphore implements SemaphoreLike {
     if (!this.waiters.grantNext(this)) this.free++;
   }
 
-  /** @internal the value of one grant: a Permit for `acquire()`, nothing for `runExclusive`. */
-  grantValue(wantsPermit: boolean, _restoreToken: number): Grant {
-    return wantsPermit ? new Permit(this, 0) : undefined;
+  /**
+   * @internal the value of one grant: a Permit for `acquire()`, nothing for `runExclusive`. For a
+   * Semaphore the token is the weight of a weighted acquire (0 for one permit).
+   */
+  grantValue(wantsPermit: boolean, token: number): Grant {
+    return wantsPermit ? new Permit(this, token) : undefined;
   }
 
-  /** @internal called by a Permit. */
-  releasePermit(_token: number): void {
-    this.release();
+  /** @internal called by a Permit: gives back one permit, or the `token` permits of a weighted acquire. */
+  releasePermit(token: number): void {
+    if (token <= 1) {
+      this.release();
+      return;
+    }
+    for (let i = 0; i < token; i++) this.release();
+  }
+
+  /** @internal a BoundedSemaphore refuses a weight above its bound (it could never be granted). */
+  protected checkWeight(_weight: number, _where: string): void {}
+
+  /** @internal `acquire({ weight })` with weight > 1: takes what is free now, waits at the head for the rest. */
+  private acquireWeighted(weight: number, signal: AbortSignal | undefined): Promise<Permit> {
+    checkInteger(weight, 'options.weight', this.label, 1);
+    this.checkWeight(weight, this.label);
+    const scope = storage.getStore();
+    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.waiters.size === 0 && this.free >= weight) {
+      this.free -= weight;
+      return Promise.resolve(new Permit(this, weight));
+    }
+    const waiter = new AcquireWaiter(this, this.label, true);
+    // Permits are free only while nobody waits: take them now, and keep `free` at 0 while this one waits.
+    const taken = this.waiters.size === 0 ? this.free : 0;
+    this.free -= taken;
+    waiter.weight = weight;
+    waiter.needed = weight - taken;
+    waiter.restoreToken = weight;
+    waiter.park(scope, signal);
+    this.waiters.push(waiter);
+    return waiter.promise as Promise<Permit>;
   }
 
   /** @internal */
