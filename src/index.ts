@@ -58,7 +58,7 @@ export { type GatherOptions, gather, type Results } from './tasks/gather.js';
 export { type MapOptions, map } from './tasks/map.js';
 export { shield } from './tasks/shield.js';
 export { checkpoint, now, type SleepOptions, sleep } from './tasks/sleep.js';
-export { type GroupTaskOptions, TaskGroup, taskGroup } from './tasks/task-group.js';
+export { type GroupTaskOptions, TaskGroup, type TaskGroupOptions, taskGroup } from './tasks/task-group.js';
 export { TimeoutScope, timeout, timeoutAt } from './tasks/timeout.js';
 export { type ReturnWhen, type WaitOptions, type WaitResult, wait } from './tasks/wait.js';
 export { waitFor } from './tasks/wait-for.js';

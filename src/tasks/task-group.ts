@@ -8,12 +8,23 @@ import { CancelScope, makeCancelledError } from '../core/cancel-scope.js';
 import { closeWait, openWait } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError, isCancellation } from '../core/errors.js';
+import { Future } from '../core/future.js';
 import { globalRun, type RunState } from '../core/run-state.js';
 import { spawn, type Task } from '../core/task.js';
 import { checkFunction, checkOptions, describe } from '../core/validate.js';
 
 /** `'open'` while the body runs, `'closing'` while the group waits for its children, then `'closed'`. */
 type GroupState = 'open' | 'closing' | 'closed';
+
+/** Options of {@link taskGroup}. */
+export interface TaskGroupOptions {
+  /**
+   * At most this many children run at once (an integer >= 1, or Infinity, the default). `createTask` still
+   * returns the child at once; its body starts, in creation order, when a running child ends. A child
+   * cancelled while it waits for its turn never runs.
+   */
+  concurrency?: number;
+}
 
 /** Options of {@link TaskGroup.createTask}. */
 export interface GroupTaskOptions {
@@ -51,6 +62,10 @@ export class TaskGroup extends CancelScope {
   private readonly run: RunState;
   /** @internal how tools name the wait for the children: `'taskGroup'`, or `'map'` for map's group. */
   waitLabel = 'taskGroup';
+  /** @internal free places under `concurrency` (Infinity: no limit, and no wrapping of the children). */
+  private slots = Number.POSITIVE_INFINITY;
+  /** @internal children waiting for a place, in creation order. */
+  private readonly turns: Array<Future<void>> = [];
 
   /** @internal use {@link taskGroup}. */
   constructor(parent: CancelScope | undefined, run: RunState) {
@@ -69,10 +84,59 @@ export class TaskGroup extends CancelScope {
     if (this.state === 'closed') {
       throw new InvalidStateError('TaskGroup.createTask(): the task group has finished');
     }
-    const task = spawn(fn, name, this.run, this);
+    const body = this.slots === Number.POSITIVE_INFINITY ? fn : () => this.inTurn(fn);
+    const task = spawn(body, name, this.run, this);
     this.pending++;
     task.addCallback(this, 0);
     return task;
+  }
+
+  /** @internal sets the `concurrency` limit (before any child starts). */
+  limit(concurrency: number): void {
+    this.slots = concurrency;
+  }
+
+  /** @internal runs `fn` once a place under the limit is free, and frees it after. */
+  private async inTurn<T>(fn: () => PromiseLike<T> | T): Promise<T> {
+    if (this.slots > 0) {
+      this.slots--;
+    } else {
+      const turn = new Future<void>();
+      this.turns.push(turn);
+      try {
+        await turn;
+      } catch (err) {
+        // Cancelled after its turn came but before it resumed: the place goes to the next child (principle 5).
+        if (turn.done() && !turn.cancelled()) this.nextTurn();
+        else turn.cancel();
+        throw err;
+      }
+      // Its turn came, but the child (or the group) was cancelled before it resumed: it must not start,
+      // and the place goes to the next child (principle 5).
+      const reason = storage.getStore()?.cancelReason;
+      if (reason !== undefined) {
+        this.nextTurn();
+        throw reason;
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      this.nextTurn();
+    }
+  }
+
+  /** @internal a place is free: the first child still waiting takes it, else it stays free. */
+  private nextTurn(): void {
+    const turns = this.turns;
+    while (turns.length > 0) {
+      const turn = turns.shift()!;
+      if (!turn.done()) {
+        turn.setResult(undefined);
+        return;
+      }
+    }
+    this.slots++;
   }
 
   /** @internal */
@@ -142,6 +206,9 @@ export class TaskGroup extends CancelScope {
  * that first error (all of them are on `tg.errors`). If the caller is cancelled, every child is cancelled
  * and awaited, then `CancelledError` propagates. A child cancelled on its own does not fail the group.
  *
+ * `{ concurrency: n }` lets at most `n` children run at once (the rest start in creation order as places free
+ * up): p-limit's job, with the group's failure and cancellation rules.
+ *
  * @example
  * ```ts
  * declare const urls: string[];
@@ -149,18 +216,32 @@ export class TaskGroup extends CancelScope {
  * import { taskGroup } from 'asyncio-ts';
  * await taskGroup(async (tg) => {
  *   for (const url of urls) tg.createTask(() => download(url), { name: url });
- * }); // all downloads done here, or the first failure thrown after the rest were cancelled
+ * }, { concurrency: 5 }); // at most 5 at once; all done here, or the first failure thrown after the rest were cancelled
  * ```
  */
-export function taskGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
+export function taskGroup<T>(
+  fn: (tg: TaskGroup) => PromiseLike<T> | T,
+  options?: TaskGroupOptions,
+): Promise<T> {
   checkFunction(fn, 'fn', 'taskGroup');
-  return runGroup(fn);
+  checkOptions(options, 'taskGroup');
+  const concurrency = options?.concurrency ?? Number.POSITIVE_INFINITY;
+  if (typeof concurrency !== 'number') {
+    throw new TypeError(`taskGroup: options.concurrency must be a number, received ${describe(concurrency)}`);
+  }
+  if (concurrency !== Number.POSITIVE_INFINITY && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new RangeError(
+      `taskGroup: options.concurrency must be an integer >= 1 or Infinity, received ${concurrency}`,
+    );
+  }
+  return runGroup(fn, concurrency);
 }
 
-async function runGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T): Promise<T> {
+async function runGroup<T>(fn: (tg: TaskGroup) => PromiseLike<T> | T, concurrency: number): Promise<T> {
   const parent = storage.getStore();
   if (parent !== undefined && parent.cancelReason !== undefined) throw parent.cancelReason;
   const group = new TaskGroup(parent, parent?.task?.run ?? globalRun);
+  if (concurrency !== Number.POSITIVE_INFINITY) group.limit(concurrency);
   let value: T | undefined;
   let bodyError: unknown;
   let bodyFailed = false;

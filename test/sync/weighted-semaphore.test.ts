@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import fc from 'fast-check';
 import { BoundedSemaphore, CancelledError, checkpoint, createTask, run, Semaphore, sleep } from 'asyncio-ts';
+import fc from 'fast-check';
 import { assertNoTimers, turns } from '../helpers/leaks.js';
 
 test('acquire({ weight }) takes that many permits at once and one Permit gives them all back', async () => {
@@ -116,10 +116,13 @@ test('property: random weighted acquires, releases and cancellations never lose 
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 5 }),
-      fc.array(fc.record({ weight: fc.integer({ min: 1, max: 5 }), cancelAt: fc.integer({ min: -1, max: 4 }) }), {
-        minLength: 1,
-        maxLength: 12,
-      }),
+      fc.array(
+        fc.record({ weight: fc.integer({ min: 1, max: 5 }), cancelAt: fc.integer({ min: -1, max: 4 }) }),
+        {
+          minLength: 1,
+          maxLength: 12,
+        },
+      ),
       async (value, jobs) => {
         await run(async () => {
           const sem = new Semaphore(value);
