@@ -34,7 +34,9 @@ export class BoundedSemaphore extends Semaphore {
   /** @internal */
   protected override checkWeight(weight: number, where: string): void {
     if (weight > this.bound) {
-      throw new RangeError(`${where}: options.weight must be at most the bound ${this.bound}, received ${weight}`);
+      throw new RangeError(
+        `${where}: options.weight must be at most the bound ${this.bound}, received ${weight}`,
+      );
     }
   }
 
