@@ -56,6 +56,7 @@ export type { Awaitable, AwaitedOf } from './tasks/awaitable.js';
 export { cancellable, currentSignal } from './tasks/cancellable.js';
 export { type GatherOptions, gather, type Results } from './tasks/gather.js';
 export { type MapOptions, map } from './tasks/map.js';
+export { type MapUnorderedOptions, mapUnordered } from './tasks/map-unordered.js';
 export { shield } from './tasks/shield.js';
 export { checkpoint, now, type SleepOptions, sleep } from './tasks/sleep.js';
 export { type GroupTaskOptions, TaskGroup, type TaskGroupOptions, taskGroup } from './tasks/task-group.js';

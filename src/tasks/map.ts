@@ -107,13 +107,15 @@ async function mapChecked<T, R>(
   return results;
 }
 
-interface Source<T> {
+/** @internal */
+export interface Source<T> {
   sync: Iterator<T> | undefined;
   pullAsync(): Promise<IteratorResult<T>>;
   close(): void;
 }
 
-function openSource<T>(items: Iterable<T> | AsyncIterable<T>): Source<T> {
+/** @internal one lazy puller over a sync or async iterable; `where` names the caller in a TypeError. */
+export function openSource<T>(items: Iterable<T> | AsyncIterable<T>, where = 'map'): Source<T> {
   if (
     items !== null &&
     typeof items === 'object' &&
@@ -122,7 +124,7 @@ function openSource<T>(items: Iterable<T> | AsyncIterable<T>): Source<T> {
     const iterator = (items as Iterable<T>)[Symbol.iterator]();
     return {
       sync: iterator,
-      pullAsync: () => Promise.reject(new InvalidStateError('map: synchronous source')),
+      pullAsync: () => Promise.reject(new InvalidStateError(`${where}: synchronous source`)),
       close: () => void iterator.return?.(),
     };
   }
@@ -146,5 +148,5 @@ function openSource<T>(items: Iterable<T> | AsyncIterable<T>): Source<T> {
       },
     };
   }
-  throw new TypeError(`map: items must be an iterable or async iterable, received ${describe(items)}`);
+  throw new TypeError(`${where}: items must be an iterable or async iterable, received ${describe(items)}`);
 }
