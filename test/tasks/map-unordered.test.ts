@@ -74,36 +74,39 @@ test('pulls lazily from an endless generator and stops pulling when the loop bre
 });
 
 test('the first failure cancels the running calls and is thrown from the loop', async () => {
-  await run(async () => {
-    let cancelled = 0;
-    const got: number[] = [];
-    await assert.rejects(
-      (async () => {
-        for await (const v of mapUnordered(
-          async (i: number) => {
-            if (i === 2) {
-              await sleep(5);
-              throw new Error('item 2 failed');
-            }
-            try {
-              await sleep(i === 0 ? 1 : 10_000);
-            } catch (e) {
-              cancelled++;
-              throw e;
-            }
-            return i;
-          },
-          [0, 1, 2, 3],
-          { concurrency: 3 },
-        )) {
-          got.push(v);
-        }
-      })(),
-      { message: 'item 2 failed' },
-    );
-    assert.deepEqual(got, [0]);
-    assert.ok(cancelled >= 1);
-  });
+  await run(
+    async () => {
+      let cancelled = 0;
+      const got: number[] = [];
+      await assert.rejects(
+        (async () => {
+          for await (const v of mapUnordered(
+            async (i: number) => {
+              if (i === 2) {
+                await sleep(5);
+                throw new Error('item 2 failed');
+              }
+              try {
+                await sleep(i === 0 ? 1 : 10_000);
+              } catch (e) {
+                cancelled++;
+                throw e;
+              }
+              return i;
+            },
+            [0, 1, 2, 3],
+            { concurrency: 3 },
+          )) {
+            got.push(v);
+          }
+        })(),
+        { message: 'item 2 failed' },
+      );
+      assert.deepEqual(got, [0]);
+      assert.ok(cancelled >= 1);
+    },
+    { clock: new VirtualClock() },
+  );
   await assertNoTimers();
 });
 
