@@ -174,9 +174,9 @@ test('trace must be a path, and a file that cannot be opened fails run() before 
     { code: 'ENOENT' },
   );
   assert.equal(started, false);
-  await assert.rejects(
+  assert.throws(
     // @ts-expect-error: not a path
-    run(async () => {}, { trace: 42 }),
+    () => run(async () => {}, { trace: 42 }),
     /options\.trace must be a file path/,
   );
 });
