@@ -1,6 +1,7 @@
 // The interleaving driver behind the lock-like properties (properties.test.ts, and `npm run soak`, which runs
 // the same properties many more times): random acquirers of every kind (in a task, with a signal, under a
-// timeout on a VirtualClock, or outside every task and without a signal, all in one FIFO), releases, hand
+// timeout on a VirtualClock, or outside every task and without a signal, all in one FIFO; a Semaphore's
+// also weighted), releases, hand
 // releases, cancellations, aborts and virtual-time jumps, including in the same synchronous turn as a
 // release (principle 5's race). Checked against DESIGN §5: permits conserved, the bound respected, FIFO
 // among live waiters, nothing pending after the run.
@@ -27,7 +28,7 @@ export const MAX_COMMANDS = 40;
 export type How = 'task' | 'signal' | 'timeout' | 'plain';
 
 export type Command =
-  | { kind: 'acquire'; via: 'acquire' | 'runExclusive'; how: How; ms: number }
+  | { kind: 'acquire'; via: 'acquire' | 'runExclusive'; how: How; ms: number; weight: number }
   | { kind: 'release'; pick: number }
   | { kind: 'handRelease' } // release() by hand, not through a Permit (subjects that allow it)
   | { kind: 'cancel'; pick: number }
@@ -45,6 +46,11 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       via: fc.constantFrom('acquire' as const, 'runExclusive' as const),
       how: fc.constantFrom<How>('task', 'signal', 'timeout', 'plain'),
       ms: fc.integer({ min: 1, max: 4 }),
+      // `acquire({ weight })` of a Semaphore (others ignore it); mostly 1.
+      weight: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(1) },
+        { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'handRelease' as const }) },
@@ -76,7 +82,9 @@ export interface Subject {
   handRelease(): boolean;
   free(): number;
   waiters(): number;
-  acquire(signal: AbortSignal | undefined): Promise<Permit>;
+  /** `weight` > 1 only where `weighted` (a Semaphore's `acquire({ weight })`). */
+  acquire(signal: AbortSignal | undefined, weight: number): Promise<Permit>;
+  weighted: boolean;
   runExclusive(fn: () => Promise<void>, signal: AbortSignal | undefined): Promise<void>;
 }
 
@@ -92,6 +100,8 @@ interface Actor {
   controller: AbortController | undefined;
   permit: Permit | undefined;
   gate: Event;
+  /** Permits it takes (a weighted acquire: more than one). */
+  weight: number;
 }
 
 /**
@@ -112,6 +122,7 @@ export async function exercise(
     let maxHolders = 0;
 
     let lastQueuedIn = 0; // the place in line of the last actor that queued and then got in
+    let weightedWaiting = 0; // weighted acquires waiting: they collect permits out of sight (not in `free`)
     const onAcquired = (actor: Actor) => {
       // Waiters resume in the order they queued, whatever their kind (not only "are granted" in order).
       if (actor.queued) {
@@ -122,17 +133,19 @@ export async function exercise(
         lastQueuedIn = actor.seq;
       }
       actor.state = 'holding';
-      holders++;
+      holders += actor.weight;
       maxHolders = Math.max(maxHolders, holders);
       assert.ok(holders <= subject.capacity, `exclusion broken: ${holders} holders of ${subject.capacity}`);
       actor.acquiredEver = true;
     };
     const onReleasing = (actor: Actor) => {
-      if (actor.state === 'holding') holders--;
+      if (actor.state === 'holding') holders -= actor.weight;
       actor.state = 'finished';
     };
 
-    const spawn = (via: 'acquire' | 'runExclusive', how: How, ms: number) => {
+    const spawn = (via: 'acquire' | 'runExclusive', how: How, ms: number, asked: number) => {
+      // A weight above the permits there are could never be granted: at most `capacity`.
+      const weight = via === 'acquire' && subject.weighted ? Math.min(asked, subject.capacity) : 1;
       // Outside a run there are no tasks nor clock: 'timeout' becomes 'signal', 'task' becomes 'plain'.
       const withSignal = how === 'signal' || (mode === 'plain' && how === 'timeout');
       const actor = {
@@ -143,14 +156,21 @@ export async function exercise(
         controller: withSignal ? new AbortController() : undefined,
         permit: undefined,
         gate: new Event(),
+        weight,
       } as Omit<Actor, 'done' | 'cancel'> as Actor;
       const body = async () => {
         actor.seq = ++calls;
-        actor.queued = subject.free() === 0;
+        actor.queued = subject.waiters() > 0 || subject.free() < weight;
         actor.state = 'waiting';
+        if (actor.queued && weight > 1) weightedWaiting++;
         try {
           if (via === 'acquire') {
-            const permit = await subject.acquire(actor.controller?.signal);
+            let permit: Permit;
+            try {
+              permit = await subject.acquire(actor.controller?.signal, weight);
+            } finally {
+              if (actor.queued && weight > 1) weightedWaiting--;
+            }
             actor.permit = permit;
             onAcquired(actor);
             try {
@@ -207,7 +227,18 @@ export async function exercise(
 
     const checkInvariants = () => {
       const waiting = live('waiting').length;
-      assert.equal(subject.free() + holders, subject.capacity, 'permits conserved (free + held = capacity)');
+      if (weightedWaiting === 0) {
+        assert.equal(
+          subject.free() + holders,
+          subject.capacity,
+          'permits conserved (free + held = capacity)',
+        );
+      } else {
+        assert.ok(
+          subject.free() + holders <= subject.capacity,
+          'permits conserved (free + held <= capacity)',
+        );
+      }
       if (subject.free() > 0) assert.equal(subject.waiters(), 0, 'nobody waits while a permit is free');
       assert.equal(subject.waiters(), waiting, 'every waiting actor is queued, and only those');
       // FIFO among waiters that were not cancelled: once every grant is delivered (here, after a turn of
@@ -220,7 +251,7 @@ export async function exercise(
     for (const command of commands) {
       switch (command.kind) {
         case 'acquire':
-          spawn(command.via, command.how, command.ms);
+          spawn(command.via, command.how, command.ms, command.weight);
           break;
         case 'handRelease':
           subject.handRelease();
@@ -301,7 +332,8 @@ export function semaphoreSubject(sem: Semaphore, capacity: number, handReleases:
     },
     free: () => sem.value,
     waiters: () => sem.statistics().waiters,
-    acquire: (signal) => sem.acquire({ signal }),
+    acquire: (signal, weight) => sem.acquire(weight === 1 ? { signal } : { signal, weight }),
+    weighted: true,
     runExclusive: (fn, signal) => sem.runExclusive(fn, { signal }),
   };
   return subject;
@@ -316,6 +348,7 @@ export function lockSubject(lock: Lock | Condition): Subject {
     free: () => (lock.locked() ? 0 : 1),
     waiters,
     acquire: (signal) => lock.acquire({ signal }),
+    weighted: false,
     runExclusive: (fn, signal) => lock.runExclusive(fn, { signal }),
   };
 }
