@@ -269,6 +269,31 @@ smoke('PriorityQueue orders [priority, item] pairs; LifoQueue is last in, first 
   });
 });
 
+smoke('a task runs in a copy of its creator’s AsyncLocalStorage context', async () => {
+  const { run, createTask, taskGroup, sleep } = lib;
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const als = new AsyncLocalStorage<string>();
+  const seen = await run(async () => {
+    const a = als.run('alice', () =>
+      createTask(async () => {
+        await sleep(1);
+        return als.getStore();
+      }),
+    );
+    const b = als.run('bob', () => createTask(async () => als.getStore()));
+    const leaky = createTask(async () => {
+      als.enterWith('leak');
+      return als.getStore();
+    });
+    const next = createTask(async () => als.getStore());
+    const group = await taskGroup(async (tg) =>
+      ['p', 'q'].map((v) => als.run(v, () => tg.createTask(async () => als.getStore()))),
+    );
+    return [await a, await b, await leaky, await next, ...group.map((t) => t.result())];
+  });
+  assert.deepEqual(seen, ['alice', 'bob', 'leak', undefined, 'p', 'q']);
+});
+
 let passed = 0;
 let failed = 0;
 for (const [name, fn] of cases) {
