@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { buildConnector as BuildConnector, Pool as UndiciPool } from 'undici';
 import type { RateLimiter } from '../sync/rate-limiter.js';
 import type { Semaphore } from '../sync/semaphore.js';
+import { ClientConnectionError } from './errors.js';
 
 /**
  * undici's `Pool` and connector, loaded from their own modules: undici's index also loads fetch, WebSocket,
@@ -120,8 +121,7 @@ type ConnectorReturningSocket = (
   callback: (...args: [null, Socket] | [Error, null]) => void,
 ) => Socket;
 
+// One of our classes (ERR_CLIENT_CONNECTION), so translateError passes it through unchanged.
 function abandonedError(): Error {
-  return Object.assign(new Error('Connection attempt abandoned: no request is waiting for it'), {
-    code: 'ERR_CONNECTION_ABANDONED',
-  });
+  return new ClientConnectionError('Connection attempt abandoned: no request is waiting for it');
 }
