@@ -1,0 +1,24 @@
+// asyncio-ts: one ClientSession (default options), body streamed with `for await (… of res.body)`.
+import { ClientSession } from 'asyncio-ts/http';
+import { main, measure } from '../../lib/bench-kit.mjs';
+import { infoOf, MEASURE, mibPerSecond, startServer, timedRun } from './_work.mjs';
+
+const server = await startServer();
+const session = new ClientSession();
+const url = `${server.url}/`;
+const get = async () => {
+  const res = await session.get(url);
+  let n = 0;
+  for await (const chunk of res.body) n += chunk.byteLength;
+  return n;
+};
+await main(async () => {
+  const state = { ok: true };
+  try {
+    const m = await measure(() => timedRun(get, state), MEASURE);
+    return { value: mibPerSecond(m.median), ok: state.ok, info: infoOf(m) };
+  } finally {
+    await session.close();
+    await server.close();
+  }
+});

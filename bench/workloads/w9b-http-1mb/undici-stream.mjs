@@ -1,0 +1,23 @@
+// Raw undici `Pool.request`, body streamed with `for await` over its Readable.
+import { Pool } from 'undici';
+import { main, measure } from '../../lib/bench-kit.mjs';
+import { infoOf, MEASURE, mibPerSecond, startServer, timedRun } from './_work.mjs';
+
+const server = await startServer();
+const pool = new Pool(server.url);
+const get = async () => {
+  const { body } = await pool.request({ path: '/', method: 'GET' });
+  let n = 0;
+  for await (const chunk of body) n += chunk.length;
+  return n;
+};
+await main(async () => {
+  const state = { ok: true };
+  try {
+    const m = await measure(() => timedRun(get, state), MEASURE);
+    return { value: mibPerSecond(m.median), ok: state.ok, info: infoOf(m) };
+  } finally {
+    await pool.close();
+    await server.close();
+  }
+});
