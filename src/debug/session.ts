@@ -32,7 +32,8 @@ import { captureStack, type StackHolder } from './creation-site.js';
 import { acquireAwaitTracking, releaseAwaitTracking, watchFinishedTask } from './never-awaited.js';
 import { TaskRecord, WaitRecord } from './records.js';
 import { formatRunTree } from './task-tree.js';
-import { RunTrace, sharedTraceWriter, TraceWriter } from './trace.js';
+import { RunTrace } from './trace.js';
+import { sharedTraceWriter, TraceWriter } from './trace-writer.js';
 
 /** The debug, trace and dump state of one run. @internal */
 export class RunSession implements RunObserver {

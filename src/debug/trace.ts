@@ -5,18 +5,16 @@
  * nested inside it. A task that waits on two things at once (e.g. `Promise.all` of two sleeps) gets its
  * extra waits on a second row (`name ∥ 1`), because spans on one row must nest.
  *
- * Memory stays bounded: events are encoded into one 1 MiB buffer, written to the file whenever it fills.
- * A trace cut short (the process was killed) lacks only the closing `]`, which both viewers accept and
+ * Events are recorded compactly and encoded when written (trace-writer.ts), so memory stays bounded. A trace
+ * cut short (the process was killed) lacks only the closing `]`, which both viewers accept and
  * {@link parseTrace} repairs.
  * @module
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Task } from '../core/task.js';
 import type { Waiter } from '../core/waiter.js';
 import type { TaskRecord, WaitRecord } from './records.js';
-
-/** The write buffer: events are encoded into it and written to the file whenever it is nearly full. */
-const BUFFER_BYTES = 1024 * 1024;
+import type { TraceWriter } from './trace-writer.js';
 
 /** One Chrome Trace Event, as written by asyncio-ts and read back by {@link parseTrace}. */
 export interface TraceEvent {
@@ -54,157 +52,7 @@ export interface WaitSpanArgs {
   detail?: string;
 }
 
-/** Room kept free for one event's fixed parts; strings that do not fit trigger a flush of their own. */
-const EVENT_ROOM = 1024;
-/** Strings up to this length are copied byte by byte (cheaper than a call into `Buffer.write`). */
-const SHORT_STRING = 64;
-
-/**
- * Streams trace events to one file. Events are encoded piece by piece straight into the buffer (ASCII
- * constants, integers digit by digit, JSON strings), so tracing allocates almost nothing per event.
- * Timestamps are microseconds since the writer was opened. @internal
- */
-export class TraceWriter {
-  readonly path: string;
-  /** `performance.now()` when the file was opened: the trace's time zero. */
-  readonly origin = performance.now();
-  private fd: number | undefined;
-  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-  private used = 0;
-  private empty = true;
-  private runs = 0;
-
-  constructor(path: string) {
-    this.path = path;
-    this.fd = openSync(path, 'w');
-    this.buffer[this.used++] = 0x5b; // '['
-  }
-
-  /** A pid for a new run. */
-  nextPid(): number {
-    return ++this.runs;
-  }
-
-  get closed(): boolean {
-    return this.fd === undefined;
-  }
-
-  /** Microseconds since the trace's time zero for a `performance.now()` reading. */
-  us(ms: number): number {
-    return Math.round((ms - this.origin) * 1000);
-  }
-
-  /** Starts an event: the separator; the caller writes the object. False once the file is closed. */
-  begin(): boolean {
-    if (this.fd === undefined) return false;
-    if (this.used + EVENT_ROOM > BUFFER_BYTES) this.flush();
-    const buffer = this.buffer;
-    if (this.empty) this.empty = false;
-    else buffer[this.used++] = 0x2c; // ','
-    buffer[this.used++] = 0x0a; // '\n'
-    return true;
-  }
-
-  /** Appends ASCII text as is (the caller's constants: keys, punctuation). */
-  raw(ascii: string): void {
-    const buffer = this.buffer;
-    let used = this.used;
-    for (let i = 0; i < ascii.length; i++) buffer[used++] = ascii.charCodeAt(i);
-    this.used = used;
-  }
-
-  /** Appends an integer in decimal. */
-  int(n: number): void {
-    const buffer = this.buffer;
-    if (n < 0) {
-      buffer[this.used++] = 0x2d; // '-'
-      n = -n;
-    }
-    if (n < 2147483648) {
-      let digits = 1;
-      for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
-      let at = this.used + digits;
-      this.used = at;
-      for (let x = n | 0; digits > 0; digits--, x = (x / 10) | 0) buffer[--at] = 0x30 + (x % 10);
-      return;
-    }
-    this.raw(String(n));
-  }
-
-  /** Appends a JSON string literal. */
-  str(text: string): void {
-    const length = text.length;
-    if (length <= SHORT_STRING && this.used + length + 2 <= BUFFER_BYTES) {
-      const buffer = this.buffer;
-      const mark = this.used;
-      let used = mark;
-      buffer[used++] = 0x22; // '"'
-      let i = 0;
-      for (; i < length; i++) {
-        const c = text.charCodeAt(i);
-        if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
-        buffer[used++] = c;
-      }
-      if (i === length) {
-        buffer[used++] = 0x22;
-        this.used = used;
-        return;
-      }
-      this.used = mark; // needs escaping or is not ASCII: the general path
-    }
-    const json = JSON.stringify(text);
-    if (this.used + json.length * 3 > BUFFER_BYTES) {
-      this.flush();
-      if (json.length * 3 > BUFFER_BYTES) {
-        writeSync(this.fd!, json);
-        return;
-      }
-    }
-    this.used += this.buffer.write(json, this.used, 'utf8');
-  }
-
-  /** Writes what is buffered. */
-  flush(): void {
-    const fd = this.fd;
-    if (fd === undefined || this.used === 0) return;
-    let offset = 0;
-    while (offset < this.used) offset += writeSync(fd, this.buffer, offset, this.used - offset);
-    this.used = 0;
-  }
-
-  /** Ends the JSON array and closes the file. */
-  close(): void {
-    if (this.fd === undefined) return;
-    if (this.used + 3 > BUFFER_BYTES) this.flush();
-    this.raw('\n]\n');
-    this.flush();
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-}
-
-const sharedWriters = new Map<string, TraceWriter>();
-
-/**
- * The writer for `ASYNCIO_TS_TRACE`: shared by every run of the process, closed when the process exits
- * (each run flushes what it wrote when it ends). @internal
- */
-export function sharedTraceWriter(path: string): TraceWriter {
-  let writer = sharedWriters.get(path);
-  if (writer === undefined || writer.closed) {
-    writer = new TraceWriter(path);
-    sharedWriters.set(path, writer);
-    if (sharedWriters.size === 1) process.once('exit', closeSharedWriters);
-  }
-  return writer;
-}
-
-function closeSharedWriters(): void {
-  for (const writer of sharedWriters.values()) writer.close();
-  sharedWriters.clear();
-}
-
-/** The events of one run in a trace file. @internal */
+/** The events of one run in a trace file: hands each span to the writer's record log. @internal */
 export class RunTrace {
   readonly writer: TraceWriter;
   readonly pid: number;
@@ -214,11 +62,11 @@ export class RunTrace {
     this.writer = writer;
     this.shared = shared;
     this.pid = writer.nextPid();
-    this.metadata(0, 'process_name', 'name', `run ${this.pid}: ${runName} (asyncio-ts)`);
-    this.metadata(0, 'process_sort_index', 'sort_index', this.pid);
+    writer.recordMeta(this.pid, 0, 'process_name', 'name', `run ${this.pid}: ${runName} (asyncio-ts)`);
+    writer.recordMeta(this.pid, 0, 'process_sort_index', 'sort_index', this.pid);
   }
 
-  /** Writes the task's row name and its span. */
+  /** Records the task's span (and its row's name when the task has one). */
   task(
     task: Task<unknown>,
     record: TaskRecord,
@@ -226,65 +74,23 @@ export class RunTrace {
     error: unknown,
     end: number,
   ): void {
-    const w = this.writer;
-    const id = task.id;
-    // `task.name` would build `Task-<id>` for an unnamed task: write that without making the string.
+    // `task.name` would build `Task-<id>` for an unnamed task: the writer writes that without the string.
     const given = (task as unknown as { givenName: string | undefined }).givenName;
-    if (!w.begin()) return;
-    if (given !== undefined) {
-      // Rows of unnamed tasks go without a name event: the viewer shows their tid, the task's number.
-      w.raw('{"name":"thread_name","ph":"M"');
-      this.pidTid(id);
-      w.raw(',"args":{"name":');
-      w.str(given);
-      w.raw('}}');
-      w.begin();
-    }
-    const start = w.us(record.createdAt);
-    w.raw('{"name":');
-    this.name(given, id);
-    w.raw(',"cat":"task","ph":"X","ts":');
-    w.int(start);
-    w.raw(',"dur":');
-    w.int(w.us(end) - start);
-    this.pidTid(id);
-    w.raw(',"args":{"id":');
-    w.int(id);
-    w.raw(',"state":"');
-    w.raw(state);
-    w.raw('"');
-    if (record.parentId !== 0) {
-      w.raw(',"parent":');
-      w.int(record.parentId);
-    }
-    if (record.creatorId !== 0) {
-      w.raw(',"createdBy":');
-      w.int(record.creatorId);
-    }
-    const site = record.site;
-    if (site !== undefined) {
-      w.raw(',"createdAt":');
-      w.str(site);
-    }
-    if (state === 'rejected') {
-      w.raw(',"error":');
-      w.str(summarize(error));
-    }
-    w.raw('}}');
+    this.writer.recordTask(
+      this.pid,
+      task.id,
+      given,
+      record.createdAt,
+      end,
+      state,
+      record.parentId,
+      record.creatorId,
+      record.site,
+      state === 'rejected' ? summarize(error) : undefined,
+    );
   }
 
-  private name(given: string | undefined, id: number): void {
-    const w = this.writer;
-    if (given !== undefined) {
-      w.str(given);
-    } else {
-      w.raw('"Task-');
-      w.int(id);
-      w.raw('"');
-    }
-  }
-
-  /** Writes one wait span, on the task's row or, for a concurrent wait, on an extra row. */
+  /** Records one wait span, on the task's row or, for a concurrent wait, on an extra row. */
   wait(wait: WaitRecord, record: TaskRecord, outcome: WaitSpanArgs['outcome'], end: number): void {
     const task = wait.task;
     const lane = wait.lane;
@@ -293,84 +99,45 @@ export class RunTrace {
       tid = laneTid(task.id, lane);
       if ((record.namedLanes & (1 << lane)) === 0) {
         record.namedLanes |= 1 << lane;
-        this.metadata(tid, 'thread_name', 'name', `${task.name} ∥ ${lane}`);
+        this.writer.recordMeta(this.pid, tid, 'thread_name', 'name', `${task.name} ∥ ${lane}`);
       }
     }
     const waiter: Waiter<unknown> = wait.waiter;
+    // A timed wait's detail is its deadline on the run's clock ("sleep until 7168 ms"), which the span's own
+    // length says better: describe only the others (an awaited task's name, a request's URL), now, while
+    // the waiter still says what it waited for.
+    const described =
+      typeof (waiter as unknown as { deadline?: unknown }).deadline === 'number'
+        ? undefined
+        : waiter.describe();
+    const label = waiter.label;
     // A thread job whose start was seen: its time in the queue, then its run on a thread, as two spans.
     const runStartedAt = (waiter as unknown as { runStartedAt?: unknown }).runStartedAt;
     if (typeof runStartedAt === 'number' && runStartedAt >= wait.since && runStartedAt <= end) {
-      this.waitSpan(tid, task.id, waiter, `${waiter.label} (queued)`, wait.since, runStartedAt, outcome);
-      this.waitSpan(tid, task.id, waiter, `${waiter.label} (running)`, runStartedAt, end, outcome);
+      this.span(tid, task.id, `${label} (queued)`, wait.since, runStartedAt, outcome, described);
+      this.span(tid, task.id, `${label} (running)`, runStartedAt, end, outcome, described);
       return;
     }
-    this.waitSpan(tid, task.id, waiter, waiter.label, wait.since, end, outcome);
+    this.span(tid, task.id, label, wait.since, end, outcome, described);
   }
 
-  private waitSpan(
+  private span(
     tid: number,
     taskId: number,
-    waiter: Waiter<unknown>,
     label: string,
     since: number,
     end: number,
     outcome: WaitSpanArgs['outcome'],
+    described: string | undefined,
   ): void {
-    const w = this.writer;
-    if (!w.begin()) return;
-    const start = w.us(since);
-    w.raw('{"name":');
-    w.str(label);
-    w.raw(',"cat":"wait","ph":"X","ts":');
-    w.int(start);
-    w.raw(',"dur":');
-    w.int(w.us(end) - start);
-    this.pidTid(tid);
-    w.raw(',"args":{"task":');
-    w.int(taskId);
-    w.raw(',"outcome":"');
-    w.raw(outcome);
-    w.raw('"');
-    // A timed wait's detail is its deadline on the run's clock ("sleep until 7168 ms"), which the span's own
-    // length says better: describe only the others (an awaited task's name, a request's URL).
-    if (typeof (waiter as unknown as { deadline?: unknown }).deadline !== 'number') {
-      const detail = waiter.describe();
-      if (detail !== label) {
-        w.raw(',"detail":');
-        w.str(detail);
-      }
-    }
-    w.raw('}}');
+    const detail = described === label ? undefined : described;
+    this.writer.recordWait(this.pid, tid, taskId, label, since, end, outcome, detail);
   }
 
-  /** The run ended: a private file is closed, the shared one flushed. */
+  /** The run ended: a private file is closed, the shared one written out. */
   end(): void {
     if (this.shared) this.writer.flush();
     else this.writer.close();
-  }
-
-  private pidTid(tid: number): void {
-    const w = this.writer;
-    w.raw(',"pid":');
-    w.int(this.pid);
-    w.raw(',"tid":');
-    w.int(tid);
-  }
-
-  /** A metadata event (`"ph": "M"`): names a process or a row. */
-  private metadata(tid: number, name: string, key: string, value: string | number): void {
-    const w = this.writer;
-    if (!w.begin()) return;
-    w.raw('{"name":"');
-    w.raw(name);
-    w.raw('","ph":"M"');
-    this.pidTid(tid);
-    w.raw(',"args":{"');
-    w.raw(key);
-    w.raw('":');
-    if (typeof value === 'number') w.int(value);
-    else w.str(value);
-    w.raw('}}');
   }
 }
 
