@@ -341,7 +341,23 @@ async function runAll(programs) {
   return results;
 }
 
+/** README.md is the npm page too, where a relative link or image points nowhere: every one must be absolute. */
+function readmeLinks(problems) {
+  if (only.length > 0 && !only.includes(join(ROOT, 'README.md'))) return;
+  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    for (const m of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!/^(https?:|#|mailto:)/.test(m[1])) {
+        problems.push(
+          `README.md:${i + 1}: relative link ${m[1]} does not work on the npm page; use an absolute URL`,
+        );
+      }
+    }
+  });
+}
+
 const problems = [];
+readmeLinks(problems);
 const examples = collect(problems);
 const checked = examples.filter((e) => e.skip === undefined);
 const options = compilerOptions();
