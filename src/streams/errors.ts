@@ -63,7 +63,6 @@ registerErrorClass(LimitOverrunError, 'LimitOverrunError');
  * system code (`'ECONNREFUSED'`, `'ENOENT'`, …); the original error is the `cause`.
  *
  * @example
- * <!-- no-check: openConnection is not exported from asyncio-ts/streams yet -->
  * ```ts
  * import { openConnection, StreamConnectionError } from 'asyncio-ts/streams';
  * await openConnection({ host: '127.0.0.1', port: 1 })

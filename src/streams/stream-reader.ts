@@ -74,7 +74,7 @@ interface Collector {
  * be made and fed by hand (`feedData`, `feedEof`) as in asyncio. One task reads at a time.
  *
  * @example
- * <!-- no-check: openConnection is not exported from asyncio-ts/streams yet -->
+ * <!-- no-run: needs a server on port 8888 -->
  * ```ts
  * import { openConnection } from 'asyncio-ts/streams';
  * const [reader, writer] = await openConnection({ host: '127.0.0.1', port: 8888 });

@@ -38,7 +38,7 @@ class WriterWaiter extends Waiter<void> {
  * waits while the buffer is above the socket's high-water mark, so a fast writer cannot outrun a slow peer.
  *
  * @example
- * <!-- no-check: openConnection is not exported from asyncio-ts/streams yet -->
+ * <!-- no-run: needs a server on port 8888 -->
  * ```ts
  * import { openConnection } from 'asyncio-ts/streams';
  * const [reader, writer] = await openConnection({ host: '127.0.0.1', port: 8888 });
