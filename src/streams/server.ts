@@ -87,10 +87,16 @@ export class Server implements AsyncDisposable {
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
   private readonly unixPath: string | undefined;
+  /** Every accepted TCP socket, TLS handshakes still under way included (they have no handler yet). */
+  private readonly rawSockets = new Set<net.Socket>();
 
   /** @internal */
   constructor(server: net.Server, address: ServerAddress, unixPath: string | undefined) {
     this.server = server;
+    server.on('connection', (socket: net.Socket) => {
+      this.rawSockets.add(socket);
+      socket.once('close', () => this.rawSockets.delete(socket));
+    });
     this.address = address;
     this.unixPath = unixPath;
     this.closedPromise = new Promise<void>((resolve) => {
@@ -142,6 +148,7 @@ export class Server implements AsyncDisposable {
     });
     for (const task of this.handlers) task.cancel('the server is closing');
     if (this.handlers.size === 0) for (const writer of this.writers) writer.abort();
+    this.maybeClosed();
   }
 
   /**
@@ -162,14 +169,12 @@ export class Server implements AsyncDisposable {
    * await server.serveForever(); // until the task is cancelled, e.g. by Ctrl-C under run()
    * ```
    */
-  async serveForever(options?: SignalOptions): Promise<void> {
-    try {
-      await this.park('serveForever', options);
-    } catch (err) {
+  serveForever(options?: SignalOptions): Promise<void> {
+    return this.park('serveForever', options).catch(async (err: unknown) => {
       this.close();
       await this.closedPromise;
       throw err;
-    }
+    });
   }
 
   /** `close()` and wait until closed; runs to the end even in a cancelled scope (clean-up). */
@@ -195,7 +200,12 @@ export class Server implements AsyncDisposable {
   }
 
   private maybeClosed(): void {
-    if (!this.closing || !this.isClosed()) return;
+    if (!this.closing || this.handlers.size > 0 || this.writers.size > 0) return;
+    if (!this.listenerClosed) {
+      // Only sockets without a handler are left (a TLS handshake under way): the listener waits for them.
+      for (const socket of this.rawSockets) socket.destroy();
+      return;
+    }
     if (this.unixPath !== undefined) removeSocketFile(this.unixPath);
     for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) w.resolve();
     this.resolveClosed();

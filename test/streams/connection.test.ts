@@ -122,6 +122,14 @@ test('TLS: openConnection with tls options talks to a TLS server', async () => {
       (e: unknown) => e,
     );
     assert.ok(bad instanceof StreamConnectionError, 'an untrusted certificate fails the handshake');
+    // A client that never starts its handshake does not hold up the server's close.
+    const silent = net.connect({ host: '127.0.0.1', port: portOf(server) });
+    silent.on('error', () => {});
+    await new Promise((resolve) => silent.once('connect', resolve));
+    await turns(2);
+    server.close();
+    await timeout(5000, () => server.waitClosed()); // without the fix: TLS's 120 s handshake timeout
+    await new Promise((resolve) => silent.once('close', resolve));
   });
 });
 
@@ -307,6 +315,8 @@ test('serveForever: cancelled, it closes the server first; a handler error is a 
         },
         { port: 0 },
       );
+      assert.throws(() => server.serveForever({ signal: 'x' as unknown as AbortSignal }), TypeError);
+      assert.throws(() => server.waitClosed({ signal: 'x' as unknown as AbortSignal }), TypeError);
       const serving = createTask(() => server.serveForever(), { name: 'serve' });
       const [reader, writer] = await openConnection({ host: '127.0.0.1', port: portOf(server) });
       assert.equal((await reader.read()).length, 0, 'the failed handler closed its connection');
