@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asCompleted, createTask, run, sleep, type Task, TimeoutError } from 'asyncio-ts';
+import { asCompleted, createTask, sleep, type Task, TimeoutError } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('yields in completion order', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const order: string[] = [];
     for await (const done of asCompleted([
       () => sleep(40, 'slow'),
@@ -19,7 +20,7 @@ test('yields in completion order', async () => {
 });
 
 test('yields tasks and promises as passed in, settled', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(() => sleep(10, 't'));
     const promise = Promise.resolve('p');
     const seen: unknown[] = [];
@@ -29,7 +30,7 @@ test('yields tasks and promises as passed in, settled', async () => {
 });
 
 test('throws TimeoutError when the timeout passes with items left, and cancels the tasks it started', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const seen: string[] = [];
     const started: Task<unknown>[] = [];
     await assert.rejects(async () => {
@@ -49,7 +50,7 @@ test('throws TimeoutError when the timeout passes with items left, and cancels t
 
 test('breaking out early cancels the tasks it started', async () => {
   let cleaned = false;
-  await run(async () => {
+  await runVirtual(async () => {
     for await (const done of asCompleted<unknown>([
       () => sleep(1, 'first'),
       async () => {
@@ -74,7 +75,7 @@ test('bad arguments', () => {
 });
 
 test('the same task or promise given twice is yielded once', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(() => sleep(5, 'task'));
     const promise = Promise.resolve('promise');
     const values: string[] = [];

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, cancellable, checkpoint, createTask, currentSignal, run } from 'asyncio-ts';
+import { CancelledError, cancellable, checkpoint, createTask, currentSignal } from 'asyncio-ts';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('cancellable(promise) rejects as soon as the scope is cancelled and abandons the promise', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let resolveForeign: (v: string) => void = () => {};
     const foreign = new Promise<string>((resolve) => {
       resolveForeign = resolve;
@@ -20,7 +21,7 @@ test('cancellable(promise) rejects as soon as the scope is cancelled and abandon
 test('cancellable passes through the outcome, and is a checkpoint in a cancelled scope', async () => {
   const err = new Error('foreign failure');
   await assert.rejects(cancellable(Promise.reject(err)), (e: unknown) => e === err);
-  await run(async () => {
+  await runVirtual(async () => {
     let second: unknown;
     const task = createTask(async () => {
       try {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, checkpoint, createTask, gather, run, sleep } from 'asyncio-ts';
+import { CancelledError, checkpoint, createTask, gather, sleep } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('results come in argument order whatever the completion order', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(() => sleep(5, 'task'));
     const results = await gather(
       () => sleep(30, 'slow'),
@@ -19,7 +20,7 @@ test('results come in argument order whatever the completion order', async () =>
 test('the first failure cancels the tasks gather started, waits for them, and is thrown', async () => {
   const events: string[] = [];
   const boom = new Error('boom');
-  await run(async () => {
+  await runVirtual(async () => {
     const passedIn = createTask(() => sleep(40, 'passed in'));
     await assert.rejects(
       gather(
@@ -48,7 +49,7 @@ test('the first failure cancels the tasks gather started, waits for them, and is
 
 test('caller cancellation cancels every child task (started or passed in), waits, and throws CancelledError', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const passedIn = createTask(async () => {
       try {
         await sleep(10_000);
@@ -75,7 +76,7 @@ test('caller cancellation cancels every child task (started or passed in), waits
 });
 
 test('returnExceptions: failures and CancelledErrors stand in the results', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const boom = new Error('boom');
     const cancelled = createTask(() => sleep(10_000));
     cancelled.cancel();
@@ -97,7 +98,7 @@ test('returnExceptions: failures and CancelledErrors stand in the results', asyn
 
 test('gather of nothing is [], of already-done tasks works, and bad arguments are TypeErrors', async () => {
   assert.deepEqual(await gather(), []);
-  await run(async () => {
+  await runVirtual(async () => {
     const done = createTask(async () => 3);
     await done;
     assert.deepEqual(await gather(done, done), [3, 3]);
@@ -106,7 +107,7 @@ test('gather of nothing is [], of already-done tasks works, and bad arguments ar
 });
 
 test('a cancelled child task makes gather reject with CancelledError (without returnExceptions)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const child = createTask(() => sleep(10_000));
     const pending = gather(child, () => sleep(5, 'x'));
     await checkpoint();

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, checkpoint, createTask, run, shield, sleep } from 'asyncio-ts';
+import { CancelledError, checkpoint, createTask, shield, sleep } from 'asyncio-ts';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('shield lets async clean-up finish; the cancellation arrives at the next checkpoint', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       try {
         await sleep(10_000);
@@ -31,7 +32,7 @@ test('shield lets async clean-up finish; the cancellation arrives at the next ch
 
 test('a cancellation during the shielded work does not reach it; the caller waits for it', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       await shield(async () => {
         await sleep(30);

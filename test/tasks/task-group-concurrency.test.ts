@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, createTask, run, sleep, type Task, taskGroup } from 'asyncio-ts';
+import { CancelledError, createTask, sleep, type Task, taskGroup } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('taskGroup({ concurrency }) runs at most that many children at once, starting them in creation order', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let running = 0;
     let peak = 0;
     const started: number[] = [];
@@ -33,7 +34,7 @@ test('taskGroup({ concurrency }) runs at most that many children at once, starti
 });
 
 test('a failing child cancels the running ones and those still waiting for a place, which never start', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const started: number[] = [];
     let children: Task<void>[] = [];
     await assert.rejects(
@@ -59,7 +60,7 @@ test('a failing child cancels the running ones and those still waiting for a pla
 });
 
 test('a waiting child cancelled in the same turn its place came hands the place on (nothing lost)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const ran: string[] = [];
     await taskGroup(
       async (tg) => {
@@ -86,7 +87,7 @@ test('a waiting child cancelled in the same turn its place came hands the place 
 });
 
 test('cancelling the caller cancels running and waiting children; nothing is left', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let finished = 0;
     const outer: Task<void> = createTask(() =>
       taskGroup(

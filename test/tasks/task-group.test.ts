@@ -11,10 +11,11 @@ import {
   taskGroup,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('returns the body value after all children finished', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const value = await taskGroup(async (tg) => {
       tg.createTask(async () => {
         await sleep(20);
@@ -38,7 +39,7 @@ test('first error wins: siblings and body are cancelled and awaited, later error
   const first = new Error('first');
   const second = new Error('second');
   let group: TaskGroup | undefined;
-  await run(async () => {
+  await runVirtual(async () => {
     await assert.rejects(
       taskGroup(async (tg) => {
         group = tg;
@@ -78,7 +79,7 @@ test('first error wins: siblings and body are cancelled and awaited, later error
 test('an error of the body cancels the children and is thrown', async () => {
   const boom = new Error('body');
   let childCancelled = false;
-  await run(async () => {
+  await runVirtual(async () => {
     await assert.rejects(
       taskGroup(async (tg) => {
         tg.createTask(async () => {
@@ -100,7 +101,7 @@ test('an error of the body cancels the children and is thrown', async () => {
 
 test('caller cancellation cancels and awaits all children, then CancelledError propagates', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const caller = createTask(() =>
       taskGroup(async (tg) => {
         for (const name of ['a', 'b']) {
@@ -123,7 +124,7 @@ test('caller cancellation cancels and awaits all children, then CancelledError p
 });
 
 test('a child cancelled on its own does not fail the group', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const value = await taskGroup(async (tg) => {
       const child = tg.createTask(() => sleep(10_000));
       await checkpoint();
@@ -206,7 +207,7 @@ test('debug mode reports the errors after the first with a warning', async () =>
 
 test('cancel() spreads through 6,000 nested task groups without overflowing the stack', async () => {
   const depth = 6000;
-  await run(async () => {
+  await runVirtual(async () => {
     let reached = false;
     let cleanedUp = 0;
     const nest = async (n: number): Promise<void> => {

@@ -13,9 +13,10 @@ import {
   waitFor,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('a function runs inside timeout(ms) in the caller’s task', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const caller = currentTask();
     let ranIn: unknown;
     const value = await waitFor(async () => {
@@ -34,7 +35,7 @@ test('a function runs inside timeout(ms) in the caller’s task', async () => {
 
 test('a task is cancelled at the deadline and awaited before TimeoutError is thrown', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       try {
         await sleep(10_000);
@@ -53,7 +54,7 @@ test('a task is cancelled at the deadline and awaited before TimeoutError is thr
 });
 
 test('a task that finishes in time gives its value; its failure is thrown', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     assert.equal(
       await waitFor(
         createTask(() => sleep(1, 'v')),
@@ -76,7 +77,7 @@ test('a task that finishes in time gives its value; its failure is thrown', asyn
 });
 
 test('if the caller is cancelled, the task is cancelled and awaited too', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const inner = createTask(() => sleep(10_000));
     const caller = createTask(() => waitFor(inner, 10_000));
     await checkpoint();
@@ -88,7 +89,7 @@ test('if the caller is cancelled, the task is cancelled and awaited too', async 
 });
 
 test('a foreign promise is abandoned at the deadline', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let resolveLater: (v: string) => void = () => {};
     const foreign = new Promise<string>((resolve) => {
       resolveLater = resolve;
@@ -109,7 +110,9 @@ test('bad arguments', () => {
   assert.throws(() => waitFor(5 as never, 10), { name: 'TypeError', message: /waitFor: awaitable/ });
 });
 
-test('timed out and waiting for the cancelled task: a caller cancelled meanwhile gets CancelledError, not the late value', async () => {
+// Real time: on a VirtualClock autojump does not fire here (the cancelled caller, still waiting for the task it
+// cancelled, is not seen as blocked), so the run would hang; see issue 17's report.
+test('real time: timed out and waiting for the cancelled task: a caller cancelled meanwhile gets CancelledError, not the late value', async () => {
   await run(async () => {
     const slow = createTask(async () => {
       try {
@@ -131,7 +134,7 @@ test('timed out and waiting for the cancelled task: a caller cancelled meanwhile
 });
 
 test('waitFor(future, 0) on an already-done Future gives its outcome', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const ok = new Future<number>();
     ok.setResult(5);
     assert.equal(await waitFor(ok, 0), 5);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, checkpoint, createTask, run, sleep, wait } from 'asyncio-ts';
+import { CancelledError, checkpoint, createTask, sleep, wait } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('ALL_COMPLETED (default) returns when everything is done, failures included, never throwing', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const a = createTask(() => sleep(5, 'a'));
     const b = createTask(async () => {
       await sleep(10);
@@ -18,7 +19,7 @@ test('ALL_COMPLETED (default) returns when everything is done, failures included
 });
 
 test('FIRST_COMPLETED returns as soon as one is done and cancels nothing', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const fast = createTask(() => sleep(5, 'fast'));
     const slow = createTask(() => sleep(10_000, 'slow'));
     const { done, pending } = await wait([fast, slow], { returnWhen: 'FIRST_COMPLETED' });
@@ -31,7 +32,7 @@ test('FIRST_COMPLETED returns as soon as one is done and cancels nothing', async
 });
 
 test('FIRST_EXCEPTION returns at the first failure, or when all are done', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const ok = createTask(() => sleep(1, 'ok'));
     const bad = createTask(async () => {
       await sleep(10);
@@ -52,7 +53,7 @@ test('FIRST_EXCEPTION returns at the first failure, or when all are done', async
 });
 
 test('timeout returns what is done so far, cancelling nothing, and leaves no timer', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const fast = createTask(() => sleep(1));
     const slow = createTask(() => sleep(10_000));
     const { done, pending } = await wait([fast, slow], { timeout: 30 });
@@ -65,7 +66,7 @@ test('timeout returns what is done so far, cancelling nothing, and leaves no tim
 });
 
 test('accepts promises and functions; functions appear as the tasks started for them', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const promise = Promise.resolve(1);
     const { done } = await wait([promise, () => sleep(1, 2)]);
     assert.equal(done.size, 2);
@@ -74,7 +75,7 @@ test('accepts promises and functions; functions appear as the tasks started for 
 });
 
 test('waiting is a checkpoint: a cancelled caller stops waiting and the children go on', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const child = createTask(() => sleep(30, 'child'));
     const caller = createTask(() => wait([child]));
     await checkpoint();
@@ -100,7 +101,7 @@ test('a failed task passed to wait() whose error nobody retrieves is reported wh
   };
   process.on('warning', onWarning);
   try {
-    await run(async () => {
+    await runVirtual(async () => {
       const failing = async (): Promise<never> => {
         await sleep(1);
         throw new Error('sorted but never looked at');
