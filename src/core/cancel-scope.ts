@@ -77,23 +77,34 @@ export class CancelScope {
 
   /**
    * @internal Makes this scope and its reachable descendants cancelled, waking every waiter parked in them.
-   * Iterative (an explicit stack, children in list order), so that any depth of nesting works.
+   * Iterative (an explicit stack, children in list order), so that any depth of nesting works; a scope
+   * without children (a sleeping task: the common case of a cancellation burst) allocates nothing.
    */
   private spread(reason: CancelledError): void {
-    const stack: CancelScope[] = [this];
+    this.cancelOwn(reason);
+    if (this.firstChild === undefined) return;
+    const stack: CancelScope[] = [];
     const children: CancelScope[] = [];
-    while (stack.length > 0) {
-      const scope = stack.pop()!;
-      if (scope.cancelReason !== undefined) continue;
-      scope.cancelReason = reason;
-      for (let w = scope.waiterHead; w !== undefined; w = scope.waiterHead) w.cancel(reason);
-      const controller = scope.controller;
-      if (controller !== undefined) controller.abort(reason);
+    let scope: CancelScope | undefined = this;
+    for (;;) {
       for (let child = scope.firstChild; child !== undefined; child = child.nextSibling) {
         if (child.cancelReason === undefined) children.push(child);
       }
       while (children.length > 0) stack.push(children.pop()!);
+      do {
+        scope = stack.pop();
+        if (scope === undefined) return;
+      } while (scope.cancelReason !== undefined);
+      scope.cancelOwn(reason);
     }
+  }
+
+  /** Sets the reason on this scope alone, rejects its waiters and aborts its signal. */
+  private cancelOwn(reason: CancelledError): void {
+    this.cancelReason = reason;
+    for (let w = this.waiterHead; w !== undefined; w = this.waiterHead) w.cancel(reason);
+    const controller = this.controller;
+    if (controller !== undefined) controller.abort(reason);
   }
 
   /** An `AbortSignal` that aborts (reason: a `CancelledError`) when this scope is cancelled. */
