@@ -413,7 +413,10 @@ describe('ThreadPoolExecutor: shutdown', () => {
     assert.throws(() => executor.submit((x: number) => x, 1), InvalidStateError);
     assert.throws(() => executor.run((x: number) => x, [1]), InvalidStateError);
     assert.throws(() => executor.map((x: number) => x, [1]), InvalidStateError);
-    assert.throws(() => executor.run((x: number) => x, [1]), /shut down/);
+    assert.throws(() => executor.run((x: number) => x, [1]), {
+      code: 'ERR_INVALID_STATE',
+      message: /shut down/,
+    });
     await closeAndCheck(executor);
   });
 

@@ -160,7 +160,7 @@ describe('cancelling requests', () => {
     await using session = new ClientSession({ baseUrl: server.url, limitPerHost: 1 });
     const res = await session.get('/drip?numbytes=3&duration=0.1');
     res.release();
-    await assert.rejects(res.text(), /released/);
+    await assert.rejects(res.text(), { code: 'ERR_INVALID_STATE', message: /released/ });
     const next = await session.get('/json');
     await next.text();
     assert.equal(server.connections, 1);

@@ -67,7 +67,7 @@ describe('ClientResponse', () => {
     await assert.rejects(whole.body[Symbol.asyncIterator]().next(), InvalidStateError);
     const twice = await session.get('/drip?numbytes=2&duration=0.1');
     const first = twice.text();
-    await assert.rejects(twice.text(), /already being read/);
+    await assert.rejects(twice.text(), { code: 'ERR_INVALID_STATE', message: /already being read/ });
     assert.equal(await first, '**');
   });
 
