@@ -3,8 +3,10 @@
  * a checkpoint: a cancelled awaiter stops waiting, the future itself is left alone.
  * @module
  */
+
 import { inspect } from 'node:util';
 import { makeCancelledError } from './cancel-scope.js';
+import { cancelledReason } from './cancelled.js';
 import { storage } from './context.js';
 import { type CancelledError, InvalidStateError } from './errors.js';
 import { checkFunction, describe } from './validate.js';
@@ -107,7 +109,8 @@ export class Future<T> implements PromiseLike<T> {
 
   private wait(): Promise<T> {
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.state === 'fulfilled') return Promise.resolve(this.outcome as T);
     if (this.state !== 'pending') return Promise.reject(this.outcome);
     if (scope === undefined && this.plainPromise !== undefined) return this.plainPromise;

@@ -7,8 +7,10 @@
  * their task with `storage.getStore()`: no closure per task.
  * @module
  */
+
 import { inspect } from 'node:util';
 import { CancelScope, makeCancelledError } from './cancel-scope.js';
+import { cancelledReason } from './cancelled.js';
 import {
   publishTaskCreate,
   publishTaskFinish,
@@ -228,7 +230,8 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   /** The outcome as a promise, parked as a checkpoint in the caller's scope. @internal */
   waitDone(): Promise<T> {
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const code = this.stateCode;
     if (code === FULFILLED) return Promise.resolve(this.outcome as T);
     if (code >= REJECTED) return Promise.reject(this.outcome);

@@ -12,12 +12,14 @@
  * alive by itself; `shutdown()` ends its threads.
  * @module
  */
+
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { cancelledReason } from '../core/cancelled.js';
 import { waitSettleChannel } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError } from '../core/errors.js';
@@ -269,8 +271,8 @@ export class ThreadPoolExecutor {
   call<R>(spec: JobSpec, args: unknown[], signal: AbortSignal | undefined, where: string): Promise<R> {
     this.#checkOpen(where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
     job.park(scope, signal);
     this.#enqueue(job as Job<unknown>);
@@ -353,7 +355,8 @@ export class ThreadPoolExecutor {
     const submit = (item: T): void => {
       this.#checkOpen('ThreadPoolExecutor.map');
       const scope = storage.getStore();
-      if (scope !== undefined && scope.cancelReason !== undefined) throw scope.cancelReason;
+      const cancelled = cancelledReason(scope);
+      if (cancelled !== undefined) throw cancelled;
       const args: unknown[] = [item];
       const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
       // Jobs wait in `pending` unobserved until their turn: their rejection is read then, never unhandled.

@@ -15,11 +15,14 @@
  * store (`ItemStore`): which stored item comes out next.
  * @module
  */
+
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
-import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
+import { checkInteger, describe } from '../core/validate.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { signalOf } from '../sync/options.js';
 import type { ItemStore } from './item-store.js';
 import type { QueueLike } from './queue-like.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -128,15 +131,6 @@ class PutWaiter<T> extends Waiter<void> {
   }
 }
 
-/** Validates the options of a waiting call and returns the signal. */
-function signalOf(options: QueueWaitOptions | undefined, where: string): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  checkOptions(options, where);
-  const signal = options.signal;
-  checkSignal(signal, where);
-  return signal;
-}
-
 /**
  * A first-in, first-out queue for coordinating producer and consumer tasks (asyncio.Queue).
  *
@@ -239,8 +233,8 @@ export class Queue<T> implements QueueLike<T> {
   put(item: T, options?: QueueWaitOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.put');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.stateCode !== ALIVE) return Promise.reject(new QueueShutDown());
     const room = this.maxsize === 0 || this.store.size + this.promised < this.maxsize;
     if (room && this.promised === 0) {
@@ -299,8 +293,8 @@ export class Queue<T> implements QueueLike<T> {
   get(options?: QueueWaitOptions): Promise<T> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.get');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.store.size > this.reserved) {
       let item: T;
       try {
@@ -385,8 +379,8 @@ export class Queue<T> implements QueueLike<T> {
   join(options?: QueueWaitOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.join');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.unfinished === 0) return RESOLVED;
     const waiter = new Waiter<void>('Queue.join');
     waiter.park(scope, signal);

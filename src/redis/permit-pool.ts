@@ -4,6 +4,7 @@
  * and one counter hands out fencing tokens. Every operation is one Lua script, atomic on the server.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
@@ -115,8 +116,8 @@ export abstract class PermitPool {
     const signal = signalOf(options, where);
     this.conn.check(where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return this.line.wait(where, scope, signal);
   }
 

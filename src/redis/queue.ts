@@ -2,7 +2,9 @@
  * `RedisQueue<T>`: a work queue shared by every process using the key, delivering each item at least once.
  * @module
  */
+
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
@@ -171,8 +173,8 @@ export class RedisQueue<T> implements QueueLike<T> {
     this.conn.check(where);
     const payload = this.encode(item, where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return this.putters.wait(where, scope, signal, payload);
   }
 
@@ -208,8 +210,8 @@ export class RedisQueue<T> implements QueueLike<T> {
     const signal = signalOf(options, where);
     this.conn.check(where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return this.getters.wait(where, scope, signal).then(itemOf);
   }
 
@@ -276,8 +278,8 @@ export class RedisQueue<T> implements QueueLike<T> {
     const signal = signalOf(options, where);
     this.conn.check(where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return this.joiners.wait(where, scope, signal);
   }
 

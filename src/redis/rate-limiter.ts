@@ -4,6 +4,7 @@
  * nothing ticks while nobody waits; a waiter sleeps exactly until the server says a token is due.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import type { RateLimiterLike } from '../sync/like.js';
@@ -126,8 +127,8 @@ export class RedisRateLimiter implements RateLimiterLike {
     const signal = signalOf(options, where);
     this.conn.check(where);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return this.line.wait(where, scope, signal);
   }
 

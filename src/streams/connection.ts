@@ -3,8 +3,10 @@
  * `node:net` and `node:tls`.
  * @module
  */
+
 import net from 'node:net';
 import tls from 'node:tls';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
@@ -133,8 +135,8 @@ function connect(
   open: () => net.Socket,
 ): Promise<[StreamReader, StreamWriter]> {
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  const cancelled = cancelledReason(scope, signal);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   const socket = open();
   const waiter = new ConnectWaiter(peer);
   waiter.park(scope, signal);

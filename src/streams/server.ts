@@ -4,10 +4,12 @@
  * connections, and `waitClosed()` resolves after their `finally` blocks have run.
  * @module
  */
+
 import { lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { isCancellation } from '../core/errors.js';
 import { createTask, type Task } from '../core/task.js';
@@ -186,8 +188,8 @@ export class Server implements AsyncDisposable {
   private park(label: string, options: SignalOptions | undefined): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, `Server.${label}`);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.closing && this.isClosed()) return Promise.resolve();
     const waiter = new ServerWaiter(label, this);
     waiter.park(scope, signal);
@@ -308,7 +310,8 @@ function listen(
   make: (address: ServerAddress) => Server,
 ): Promise<Server> {
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   return new Promise<Server>((resolve, reject) => {
     const onError = (err: unknown): void => {
       netServer.close();

@@ -4,8 +4,10 @@
  * so a cancelled read never loses a byte: whatever arrived stays for the next read.
  * @module
  */
+
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
@@ -372,8 +374,8 @@ export class StreamReader implements AsyncIterable<Buffer> {
     }
     // Level-triggered: a scope cancelled while the previous wait was resolving stops the loop here.
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const waiter = new DataWaiter(this, op, want, n);
     waiter.park(scope, signal);
     this.waiter = waiter;

@@ -2,9 +2,11 @@
  * `StreamWriter`: writes to a socket or pipe with `drain()` as the backpressure point (asyncio.StreamWriter).
  * @module
  */
+
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
@@ -130,8 +132,8 @@ export class StreamWriter implements AsyncDisposable {
   drain(options?: SignalOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'StreamWriter.drain');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.error !== undefined) return Promise.reject(this.error);
     if (this.closed || (this.stream.destroyed && !this.closing)) {
       return Promise.reject(new ConnectionResetError(`Connection to ${this.peer} lost`));
@@ -210,8 +212,8 @@ export class StreamWriter implements AsyncDisposable {
   waitClosed(options?: SignalOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'StreamWriter.waitClosed');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.closed) return Promise.resolve();
     const waiter = new WriterWaiter('waitClosed', this.peer);
     waiter.park(scope, signal);

@@ -3,7 +3,9 @@
  * `node:child_process`. POSIX only in what is tested and documented; Windows-only features are out of scope.
  * @module
  */
+
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkInteger, checkMs, checkOptions, describe } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
@@ -148,8 +150,8 @@ function start(
 ): Promise<Process> {
   const o = checkSubprocessOptions(options, where);
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-  if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+  const cancelled = cancelledReason(scope, o.signal);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   return spawnProcess(program, args, shell, o, scope);
 }
 

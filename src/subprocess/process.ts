@@ -4,9 +4,11 @@
  * and waits until it is reaped before the call rejects, so cancellation never leaves a process behind.
  * @module
  */
+
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { describe } from '../core/validate.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
@@ -237,8 +239,5 @@ function pipeReader(
 
 /** The checkpoint of a waiting call: why it must not start, if so. */
 function stopReason(signal: AbortSignal | undefined): unknown {
-  const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return scope.cancelReason;
-  if (signal?.aborted) return signal.reason;
-  return undefined;
+  return cancelledReason(storage.getStore(), signal);
 }

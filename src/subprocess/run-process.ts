@@ -2,6 +2,7 @@
  * `runProcess`: run a command to completion (trio's `run_process`, Python's `subprocess.run`).
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { describe } from '../core/validate.js';
 import { checkSubprocessOptions, spawnProcess } from './create.js';
@@ -91,8 +92,8 @@ export function runProcess(
     where,
   );
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-  if (o.signal?.aborted) return Promise.reject(o.signal.reason);
+  const cancelled = cancelledReason(scope, o.signal);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   return runChecked(cmd, args, input, check, o);
 }
 

@@ -2,7 +2,9 @@
  * `Barrier`: `parties` tasks wait until all have arrived, then all go on (asyncio.Barrier).
  * @module
  */
+
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { BrokenBarrierError } from '../core/errors.js';
 import { checkInteger } from '../core/validate.js';
@@ -82,8 +84,8 @@ export class Barrier {
   wait(options?: SignalOptions): Promise<number> {
     const signal = signalOf(options, 'Barrier.wait');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.isBroken) return Promise.reject(new BrokenBarrierError());
     if (this.waiters.size + 1 === this.parties) {
       // The last party: everyone goes, in arrival order, and the next round starts empty.

@@ -4,8 +4,10 @@
  * passed on, so `notify(n)` wakes n live waiters.
  * @module
  */
+
 import { inspect } from 'node:util';
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction, checkInteger, describe } from '../core/validate.js';
@@ -114,8 +116,8 @@ export class Condition {
       return Promise.reject(new InvalidStateError('Condition.wait(): the lock is not held'));
     }
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const waiter = new ConditionWaiter(this);
     waiter.park(scope, signal);
     this.waiters.push(waiter);
@@ -212,13 +214,10 @@ export class Condition {
     if (failed) throw error;
     // Woken, but cancelled while taking the lock back: this waiter will not act on the wake-up, so it goes
     // to the next waiter (asyncio 3.13, gh-112202) and the cancellation is reported.
-    if (scope !== undefined && scope.cancelReason !== undefined) {
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) {
       this.wakeNext(1);
-      throw scope.cancelReason;
-    }
-    if (signal?.aborted) {
-      this.wakeNext(1);
-      throw signal.reason;
+      throw cancelled;
     }
     return true;
   }

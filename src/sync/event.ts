@@ -2,7 +2,9 @@
  * `Event`: a flag that tasks wait on (asyncio.Event).
  * @module
  */
+
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { type SignalOptions, signalOf } from './options.js';
@@ -68,8 +70,8 @@ export class Event {
   wait(options?: SignalOptions): Promise<true> {
     const signal = signalOf(options, 'Event.wait');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.flag) return Promise.resolve(true);
     const waiter = new Waiter<true>('Event.wait');
     waiter.park(scope, signal);

@@ -4,12 +4,13 @@
  * takes the lock back under the same number (the caller's permit stays valid).
  * @module
  */
+
 import { inspect } from 'node:util';
 import { CancelScope } from '../core/cancel-scope.js';
-import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
+import { acquirePermit, runExclusively } from './acquire-shell.js';
 import { AcquireWaiter, type Grant } from './acquire-waiter.js';
 import type { LockLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
@@ -73,9 +74,7 @@ export class Lock implements LockLike {
    * ```
    */
   tryAcquire(): Permit | undefined {
-    if (this.held) return undefined;
-    this.held = true;
-    return new Permit(this, (this.holding = ++this.counter));
+    return this.take() ? (this.grantValue(true, 0) as Permit) : undefined;
   }
 
   /**
@@ -92,19 +91,7 @@ export class Lock implements LockLike {
    * ```
    */
   acquire(options?: SignalOptions): Promise<Permit> {
-    const signal = signalOf(options, 'Lock.acquire');
-    const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.held) {
-      this.held = true;
-      return Promise.resolve(new Permit(this, (this.holding = ++this.counter)));
-    }
-    if (scope === undefined && signal === undefined) return this.waiters.pushPlain(true) as Promise<Permit>;
-    const waiter = new AcquireWaiter(this, 'Lock.acquire', true);
-    waiter.park(scope, signal);
-    this.waiters.push(waiter);
-    return waiter.promise as Promise<Permit>;
+    return acquirePermit(this, this.waiters, 'Lock.acquire', signalOf(options, 'Lock.acquire'));
   }
 
   /**
@@ -138,20 +125,7 @@ export class Lock implements LockLike {
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
     checkFunction(fn, 'fn', 'Lock.runExclusive');
-    const signal = signalOf(options, 'Lock.runExclusive');
-    const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.held) {
-      this.held = true;
-      return this.runHeld(fn, (this.holding = ++this.counter));
-    }
-    if (scope === undefined && signal === undefined)
-      return this.runAfterPlain(this.waiters.pushPlain(false), fn);
-    const waiter = new AcquireWaiter(this, 'Lock.acquire', false);
-    waiter.park(scope, signal);
-    this.waiters.push(waiter);
-    return this.runAfter(waiter.promise, fn, scope, signal);
+    return runExclusively(this, this.waiters, 'Lock.acquire', fn, signalOf(options, 'Lock.runExclusive'));
   }
 
   /** What the lock looks like now (trio's `statistics()`). */
@@ -187,6 +161,18 @@ export class Lock implements LockLike {
     return waiter.promise;
   }
 
+  /** @internal takes the lock if it is free (`grantValue` then numbers the holding). */
+  take(): boolean {
+    if (this.held) return false;
+    this.held = true;
+    return true;
+  }
+
+  /** @internal the end of a `runExclusive` holding: its number was the grant. */
+  releaseGrant(grant: Grant): void {
+    this.releasePermit(grant as number);
+  }
+
   /** @internal the lock comes back or a granted waiter was cancelled: the next waiter gets it, or it is free. */
   handOn(): void {
     if (!this.waiters.grantNext(this)) this.held = false;
@@ -205,49 +191,5 @@ export class Lock implements LockLike {
   /** @internal called by a Permit (and by runExclusive) with the number of its holding. */
   releasePermit(token: number): void {
     if (this.held && this.holding === token) this.handOn();
-  }
-
-  /** @internal */
-  private async runHeld<T>(fn: () => PromiseLike<T> | T, token: number): Promise<T> {
-    try {
-      return await fn();
-    } finally {
-      this.releasePermit(token);
-    }
-  }
-
-  /** @internal the wait of a caller that nothing can cancel (outside every task, no signal). */
-  private async runAfterPlain<T>(granted: Promise<Grant>, fn: () => PromiseLike<T> | T): Promise<T> {
-    const token = (await granted) as number;
-    try {
-      return await fn();
-    } finally {
-      this.releasePermit(token);
-    }
-  }
-
-  /** @internal */
-  private async runAfter<T>(
-    granted: Promise<Grant>,
-    fn: () => PromiseLike<T> | T,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    const token = (await granted) as number;
-    // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the
-    // lock goes on to the next waiter.
-    if (scope !== undefined && scope.cancelReason !== undefined) {
-      this.releasePermit(token);
-      throw scope.cancelReason;
-    }
-    if (signal?.aborted) {
-      this.releasePermit(token);
-      throw signal.reason;
-    }
-    try {
-      return await fn();
-    } finally {
-      this.releasePermit(token);
-    }
   }
 }

@@ -4,8 +4,10 @@
  * released at exact times: one timer entry per limiter, armed only while the queue is not empty.
  * @module
  */
+
 import { inspect } from 'node:util';
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger, checkMs } from '../core/validate.js';
@@ -138,8 +140,8 @@ export class RateLimiter implements RateLimiterLike {
   acquire(options?: SignalOptions): Promise<void> {
     const signal = signalOf(options, 'RateLimiter.acquire');
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const clock = this.clockFor(scope);
     if (this.waiters.size === 0 && this.take(clock.now())) return Promise.resolve();
     const waiter = new RateWaiter(this);
@@ -255,13 +257,10 @@ export class RateLimiter implements RateLimiterLike {
     await granted;
     // Cancelled after the token was delivered but before this code resumed: fn must not start, and the
     // token goes to the next waiter or back to the bucket.
-    if (scope !== undefined && scope.cancelReason !== undefined) {
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) {
       this.handOnToken();
-      throw scope.cancelReason;
-    }
-    if (signal?.aborted) {
-      this.handOnToken();
-      throw signal.reason;
+      throw cancelled;
     }
     return await fn();
   }

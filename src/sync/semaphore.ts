@@ -3,11 +3,13 @@
  * Semaphore). A synchronous core (`take`, `handOn`) and an async shell that queues a waiter only when it must.
  * @module
  */
+
 import { inspect } from 'node:util';
-import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
+import { acquirePermit, runExclusively } from './acquire-shell.js';
 import { AcquireWaiter, type Grant } from './acquire-waiter.js';
 import type { SemaphoreLike } from './like.js';
 import { type AcquireOptions, type SignalOptions, signalOf } from './options.js';
@@ -101,15 +103,7 @@ export class Semaphore implements SemaphoreLike {
     const signal = signalOf(options, this.label);
     const weight = options?.weight;
     if (weight !== undefined && weight !== 1) return this.acquireWeighted(weight, signal);
-    const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.take()) return Promise.resolve(new Permit(this, 0));
-    if (scope === undefined && signal === undefined) return this.waiters.pushPlain(true) as Promise<Permit>;
-    const waiter = new AcquireWaiter(this, this.label, true);
-    waiter.park(scope, signal);
-    this.waiters.push(waiter);
-    return waiter.promise as Promise<Permit>;
+    return acquirePermit(this, this.waiters, this.label, signal);
   }
 
   /**
@@ -141,17 +135,7 @@ export class Semaphore implements SemaphoreLike {
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
     checkFunction(fn, 'fn', this.runLabel);
-    const signal = signalOf(options, this.runLabel);
-    const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.take()) return this.runHeld(fn);
-    if (scope === undefined && signal === undefined)
-      return this.runAfterPlain(this.waiters.pushPlain(false), fn);
-    const waiter = new AcquireWaiter(this, this.label, false);
-    waiter.park(scope, signal);
-    this.waiters.push(waiter);
-    return this.runAfter(waiter.promise, fn, scope, signal);
+    return runExclusively(this, this.waiters, this.label, fn, signalOf(options, this.runLabel));
   }
 
   /** What the semaphore looks like now (trio's `statistics()`). */
@@ -165,10 +149,15 @@ export class Semaphore implements SemaphoreLike {
   }
 
   /** @internal takes a free permit if nobody is ahead. Waiters exist only while `free` is 0. */
-  protected take(): boolean {
+  take(): boolean {
     if (this.free === 0) return false;
     this.free--;
     return true;
+  }
+
+  /** @internal the end of a `runExclusive` holding (one permit, nothing to number). */
+  releaseGrant(_grant: Grant): void {
+    this.release();
   }
 
   /** @internal a permit comes back or a granted waiter was cancelled: the next waiter gets it, else the pool. */
@@ -201,8 +190,8 @@ export class Semaphore implements SemaphoreLike {
     checkInteger(weight, 'options.weight', this.label, 1);
     this.checkWeight(weight, this.label);
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     if (this.waiters.size === 0 && this.free >= weight) {
       this.free -= weight;
       return Promise.resolve(new Permit(this, weight));
@@ -217,49 +206,5 @@ export class Semaphore implements SemaphoreLike {
     waiter.park(scope, signal);
     this.waiters.push(waiter);
     return waiter.promise as Promise<Permit>;
-  }
-
-  /** @internal */
-  private async runHeld<T>(fn: () => PromiseLike<T> | T): Promise<T> {
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
-  }
-
-  /** @internal the wait of a caller that nothing can cancel (outside every task, no signal). */
-  private async runAfterPlain<T>(granted: Promise<unknown>, fn: () => PromiseLike<T> | T): Promise<T> {
-    await granted;
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
-  }
-
-  /** @internal */
-  private async runAfter<T>(
-    granted: Promise<unknown>,
-    fn: () => PromiseLike<T> | T,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    await granted;
-    // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the
-    // permit goes on to the next waiter (asyncio test_acquire_no_hang).
-    if (scope !== undefined && scope.cancelReason !== undefined) {
-      this.handOn();
-      throw scope.cancelReason;
-    }
-    if (signal?.aborted) {
-      this.handOn();
-      throw signal.reason;
-    }
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
   }
 }

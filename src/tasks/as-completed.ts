@@ -2,6 +2,7 @@
  * `asCompleted(awaitables, { timeout })`: asyncio.as_completed as an async iterable.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { TimeoutError } from '../core/errors.js';
@@ -135,9 +136,10 @@ class AsCompletedIterator implements TaskObserver, TimerEntry {
 
   next(): Promise<IteratorResult<Item>> {
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) {
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) {
       this.close();
-      return Promise.reject(scope.cancelReason);
+      return Promise.reject(cancelled);
     }
     if (this.readyHead < this.ready.length) {
       const item = this.ready[this.readyHead++]!;

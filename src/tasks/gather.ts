@@ -2,6 +2,7 @@
  * `gather(...awaitables)`: asyncio.gather with cancellation that cleans up after itself.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import type { RunState } from '../core/run-state.js';
 import { currentRun, spawn, Task, type TaskObserver } from '../core/task.js';
@@ -48,7 +49,8 @@ export function gather(...args: unknown[]): Promise<unknown[]> {
     returnExceptions = last.returnExceptions === true;
   }
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   const count = args.length;
   if (count === 0) return Promise.resolve([]);
   // One array of N serves as arguments, children and results: slot i holds the argument, then the child

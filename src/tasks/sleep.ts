@@ -6,6 +6,7 @@
  */
 
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { storage } from '../core/context.js';
@@ -64,8 +65,8 @@ export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): 
     checkSignal(signal, 'sleep');
   }
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  const cancelled = cancelledReason(scope, signal);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   if (ms <= 0) return yieldOnce(scope, signal, value as T);
   const clock = clockOf(scope);
   const waiter = new SleepWaiter<T>(clock, value as T);
@@ -91,7 +92,8 @@ export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): 
  */
 export function checkpoint(): Promise<void> {
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   return yieldOnce(scope, undefined, undefined);
 }
 

@@ -2,6 +2,7 @@
  * `waitFor(awaitable, ms)`: asyncio.wait_for.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { TimeoutError } from '../core/errors.js';
@@ -42,7 +43,8 @@ export function waitFor<A extends Awaitable<unknown>>(
   if (awaitable instanceof Future && awaitable.done()) {
     // Settled already: its outcome wins over a zero timeout, as for a done task.
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     try {
       return Promise.resolve(awaitable.result() as AwaitedOf<A>);
     } catch (err) {
@@ -55,7 +57,8 @@ export function waitFor<A extends Awaitable<unknown>>(
     );
   }
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   const clock = clockOf(scope);
   const waiter = new WaitForWaiter<AwaitedOf<A>>(
     clock,

@@ -2,6 +2,7 @@
  * `wait(awaitables, { timeout, returnWhen })`: asyncio.wait. Never cancels anything.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { Task, type TaskObserver } from '../core/task.js';
@@ -68,7 +69,8 @@ export function wait(
     );
   }
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   const items: Item[] = [];
   let index = 0;
   for (const awaitable of awaitables) items.push(toTaskOrPromise(awaitable, 'wait', index++));

@@ -4,6 +4,7 @@
  * clock, another task) and none awaits foreign I/O.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import type { RunState } from '../core/run-state.js';
 import { currentRun } from '../core/task.js';
@@ -90,8 +91,8 @@ export function waitAllTasksBlocked(options?: WaitAllTasksBlockedOptions): Promi
     checkSignal(signal, 'waitAllTasksBlocked');
   }
   const scope = storage.getStore();
-  if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  const cancelled = cancelledReason(scope, signal);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
   const run = currentRun();
   let watchers = watchersByRun.get(run);
   if (watchers === undefined) {
