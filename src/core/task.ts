@@ -57,8 +57,8 @@ const CANCELLED = 4;
 type TaskStateCode = 0 | 1 | 2 | 3 | 4;
 
 /** The states a task goes through, as `Task.state` reports them. */
-export type TaskState = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
-const STATE_NAMES: readonly TaskState[] = ['pending', 'running', 'fulfilled', 'rejected', 'cancelled'];
+export type TaskState = 'scheduled' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
+const STATE_NAMES: readonly TaskState[] = ['scheduled', 'running', 'fulfilled', 'rejected', 'cancelled'];
 
 let nextTaskId = 1;
 
@@ -129,7 +129,10 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     return this.givenName ?? `Task-${this.id}`;
   }
 
-  /** `'pending'` (not started yet), `'running'`, `'fulfilled'`, `'rejected'` or `'cancelled'`. */
+  /**
+   * `'scheduled'` (created, its body not started yet), `'running'`, `'fulfilled'`, `'rejected'` or `'cancelled'`.
+   * A task is *pending* (as in `allTasks()`, asyncio and promises) while it is not done: scheduled or running.
+   */
   get state(): TaskState {
     return STATE_NAMES[this.stateCode]!;
   }

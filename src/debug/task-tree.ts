@@ -37,8 +37,8 @@ export interface TaskNode {
   /** The task's number (its default name is `Task-<id>`). */
   readonly id: number;
   readonly name: string;
-  /** `'pending'` (not started yet), `'running'`, or `'cancelling'` (cancelled, not done yet). */
-  readonly state: 'pending' | 'running' | 'cancelling';
+  /** `'scheduled'` (not started yet), `'running'`, or `'cancelling'` (cancelled, not done yet). */
+  readonly state: 'scheduled' | 'running' | 'cancelling';
   /** The waits parked directly in the task's own scope (and, when recorded, in unlinked shield scopes). */
   readonly waits: readonly WaitNode[];
   /** Its scopes (task groups, timeouts, shields) and child tasks. */
@@ -182,7 +182,7 @@ class TreeBuilder {
   private taskNode(task: Task<unknown>): MutableTaskNode {
     const record = task.debugInfo as TaskRecord | undefined;
     const state =
-      task.cancelReason !== undefined ? 'cancelling' : task.state === 'running' ? 'running' : 'pending';
+      task.cancelReason !== undefined ? 'cancelling' : task.state === 'running' ? 'running' : 'scheduled';
     const node: MutableTaskNode = {
       kind: 'task',
       id: task.id,

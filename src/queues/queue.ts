@@ -27,11 +27,11 @@ import type { ItemStore } from './item-store.js';
 import type { QueueLike } from './queue-like.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** Options of the waiting calls `get`, `put` and `join`. */
-export interface QueueWaitOptions {
-  /** Rejects the wait with `signal.reason` when it aborts (the waiter leaves the queue at once). */
-  signal?: AbortSignal;
-}
+/**
+ * Options of the waiting calls `get`, `put` and `join`.
+ * @deprecated Use `SignalOptions` (the one options type of every waiting call); removed in the next release.
+ */
+export type QueueWaitOptions = import('../core/signal-options.js').SignalOptions;
 
 /**
  * `'alive'`, then `'shutdown'` after `shutdown()` (puts fail, gets drain what is left), or

@@ -2,13 +2,10 @@
  * The options every waiting call of the synchronisation primitives takes: `{ signal }`.
  * @module
  */
+import type { SignalOptions } from '../core/signal-options.js';
 import { checkOptions, checkSignal } from '../core/validate.js';
 
-/** Options of a waiting call (`acquire`, `wait`, `runExclusive`). */
-export interface SignalOptions {
-  /** Rejects the wait with `signal.reason` when it aborts (the waiter leaves the queue at once). */
-  signal?: AbortSignal;
-}
+export type { SignalOptions } from '../core/signal-options.js';
 
 /** Options of `Semaphore.acquire`: `{ signal, weight }`. */
 export interface AcquireOptions extends SignalOptions {

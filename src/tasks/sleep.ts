@@ -13,11 +13,11 @@ import { storage } from '../core/context.js';
 import { checkMs, checkOptions, checkSignal } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
 
-/** Options of {@link sleep}. */
-export interface SleepOptions {
-  /** Rejects the sleep with `signal.reason` when it aborts. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of {@link sleep}.
+ * @deprecated Use `SignalOptions` (the one options type of every waiting call); removed in the next release.
+ */
+export type SleepOptions = import('../core/signal-options.js').SignalOptions;
 
 class SleepWaiter<T> extends Waiter<T> implements TimerEntry {
   deadline = 0;

@@ -335,3 +335,20 @@ test('a task awaiting itself, directly or through a cycle of tasks, rejects with
     assert.equal(await createTask(async () => await middle), 'leaf');
   });
 });
+
+test("state: 'scheduled' before the body starts, then 'running'; pending (not done) in both", async () => {
+  await run(async () => {
+    let seen: string | undefined;
+    const task = createTask(async () => {
+      seen = currentTask()?.state;
+      await checkpoint();
+    });
+    assert.equal(task.state, 'scheduled');
+    assert.equal(task.done(), false);
+    assert.ok(allTasks().has(task), 'allTasks() lists pending tasks, started or not');
+    await task;
+    assert.equal(seen, 'running');
+    assert.equal(task.state, 'fulfilled');
+    assert.equal(allTasks().has(task), false);
+  });
+});
