@@ -34,10 +34,10 @@ import { RingBuffer } from './ring-buffer.js';
 export type QueueWaitOptions = import('../core/signal-options.js').SignalOptions;
 
 /**
- * `'alive'`, then `'shutdown'` after `shutdown()` (puts fail, gets drain what is left), or
- * `'shutdown-immediate'` after `shutdown(true)` (the queue was emptied; puts and gets fail).
+ * `'open'`, then `'shut-down'` after `shutdown()` (puts fail, gets drain what is left), or
+ * `'shut-down-immediate'` after `shutdown(true)` (the queue was emptied; puts and gets fail).
  */
-export type QueueState = 'alive' | 'shutdown' | 'shutdown-immediate';
+export type QueueState = 'open' | 'shut-down' | 'shut-down-immediate';
 
 /** A snapshot of a queue, from {@link Queue.statistics}. */
 export interface QueueStatistics {
@@ -60,7 +60,7 @@ const ALIVE = 0;
 const SHUT_DOWN = 1;
 const SHUT_DOWN_IMMEDIATE = 2;
 type StateCode = typeof ALIVE | typeof SHUT_DOWN | typeof SHUT_DOWN_IMMEDIATE;
-const STATE_NAMES: readonly QueueState[] = ['alive', 'shutdown', 'shutdown-immediate'];
+const STATE_NAMES: readonly QueueState[] = ['open', 'shut-down', 'shut-down-immediate'];
 
 /** `Waiter.state` of a grant made but not yet delivered. */
 const GRANTED = 1;
@@ -469,7 +469,7 @@ export class Queue<T> implements QueueLike<T> {
    * import { Queue } from 'asyncio-ts';
    * const queue = new Queue<string>(5);
    * queue.putNowait('a');
-   * queue.statistics(); // { qsize: 1, maxsize: 5, unfinishedTasks: 1, getters: 0, putters: 0, joiners: 0, state: 'alive' }
+   * queue.statistics(); // { qsize: 1, maxsize: 5, unfinishedTasks: 1, getters: 0, putters: 0, joiners: 0, state: 'open' }
    * ```
    */
   statistics(): QueueStatistics {

@@ -209,7 +209,7 @@ export async function runQueueScenario(scenario: QueueScenario): Promise<void> {
         const stats = q.statistics();
         if (maxsize > 0) assert.ok(stats.qsize <= maxsize, `qsize ${stats.qsize} > maxsize ${maxsize}`);
         if (stats.getters > 0) assert.equal(stats.qsize, 0, 'a getter waits while an item is available');
-        if (stats.putters > 0 && stats.state === 'alive')
+        if (stats.putters > 0 && stats.state === 'open')
           assert.ok(q.full(), 'a putter waits on a queue not full');
         assert.equal(
           new Set(received.map((r) => r.item)).size,

@@ -45,9 +45,9 @@ describe('Queue basics', () => {
       await putter;
       assert.equal(inspect(bounded), '<Queue qsize=1 maxsize=1 unfinished=2>');
       bounded.shutdown();
-      assert.equal(inspect(bounded), '<Queue qsize=1 maxsize=1 unfinished=2 shutdown>');
+      assert.equal(inspect(bounded), '<Queue qsize=1 maxsize=1 unfinished=2 shut-down>');
       bounded.shutdown(true);
-      assert.equal(inspect(bounded), '<Queue qsize=0 maxsize=1 unfinished=1 shutdown-immediate>');
+      assert.equal(inspect(bounded), '<Queue qsize=0 maxsize=1 unfinished=1 shut-down-immediate>');
     });
   });
 
@@ -134,7 +134,7 @@ describe('Queue basics', () => {
         getters: 0,
         putters: 0,
         joiners: 0,
-        state: 'alive',
+        state: 'open',
       });
       const getters = [createTask(() => q.get()), createTask(() => q.get())];
       await checkpoint();
@@ -153,7 +153,7 @@ describe('Queue basics', () => {
         getters: 0,
         putters: 0,
         joiners: 1,
-        state: 'alive',
+        state: 'open',
       });
       await putters[1];
       assert.equal(q.getNowait(), 'c');
@@ -162,7 +162,7 @@ describe('Queue basics', () => {
       q.taskDone();
       await joiner;
       q.shutdown();
-      assert.equal(q.statistics().state, 'shutdown');
+      assert.equal(q.statistics().state, 'shut-down');
     });
   });
 });
@@ -802,20 +802,20 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
       });
     });
 
-    test('state goes alive -> shutdown -> shutdown-immediate, never back (test_shutdown_allowed_transitions)', () => {
+    test('state goes open -> shut-down -> shut-down-immediate, never back (test_shutdown_allowed_transitions)', () => {
       const q = make();
-      assert.equal(q.statistics().state, 'alive');
-      assert.doesNotMatch(inspect(q), /alive|shutdown/);
+      assert.equal(q.statistics().state, 'open');
+      assert.doesNotMatch(inspect(q), /open|shut-down/);
       q.shutdown();
-      assert.equal(q.statistics().state, 'shutdown');
-      assert.match(inspect(q), new RegExp(`^<${name} .* shutdown>$`));
+      assert.equal(q.statistics().state, 'shut-down');
+      assert.match(inspect(q), new RegExp(`^<${name} .* shut-down>$`));
       q.shutdown();
-      assert.equal(q.statistics().state, 'shutdown');
+      assert.equal(q.statistics().state, 'shut-down');
       q.shutdown(true);
-      assert.equal(q.statistics().state, 'shutdown-immediate');
+      assert.equal(q.statistics().state, 'shut-down-immediate');
       q.shutdown(false);
-      assert.equal(q.statistics().state, 'shutdown-immediate');
-      assert.match(inspect(q), / shutdown-immediate>$/);
+      assert.equal(q.statistics().state, 'shut-down-immediate');
+      assert.match(inspect(q), / shut-down-immediate>$/);
     });
 
     for (const immediate of [false, true]) {
@@ -912,6 +912,6 @@ describe('Queue argument checks', () => {
       name: 'TypeError',
       message: /Queue\.shutdown: immediate must be a boolean, received string "yes"/,
     });
-    assert.equal(q.statistics().state, 'alive');
+    assert.equal(q.statistics().state, 'open');
   });
 });
