@@ -13,6 +13,6 @@ import type { CancelScope } from './cancel-scope.js';
  */
 export function cancelledReason(scope: CancelScope | undefined, signal?: AbortSignal): unknown {
   if (scope !== undefined && scope.cancelReason !== undefined) return scope.cancelReason;
-  if (signal !== undefined && signal.aborted) return signal.reason;
+  if (signal?.aborted) return signal.reason;
   return undefined;
 }

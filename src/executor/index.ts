@@ -5,16 +5,16 @@
  * @module
  */
 export { WorkerCrashedError } from './errors.js';
+export type {
+  ExecutorMapOptions,
+  ExecutorRunOptions,
+  ExecutorStatistics,
+  ShutdownOptions,
+  ThreadPoolExecutorOptions,
+} from './executor-options.js';
 export { cancelled, jobSignal } from './job-context.js';
 export { type MovableValue, move } from './move.js';
-export {
-  activeWorkerCount,
-  type ExecutorMapOptions,
-  type ExecutorRunOptions,
-  type ExecutorStatistics,
-  type ShutdownOptions,
-  ThreadPoolExecutor,
-  type ThreadPoolExecutorOptions,
-} from './thread-pool-executor.js';
+export { ThreadPoolExecutor } from './thread-pool-executor.js';
 export { runInExecutor, toThread } from './to-thread.js';
 export { type JobFunction, type WorkerFunction, workerFunction } from './worker-function.js';
+export { activeWorkerCount } from './worker-threads.js';

@@ -13,12 +13,9 @@
  * @module
  */
 
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import type { ResourceLimits, Worker } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { ResourceLimits } from 'node:worker_threads';
 import { cancelledReason } from '../core/cancelled.js';
 import { waitSettleChannel } from '../core/channels.js';
 import { storage } from '../core/context.js';
@@ -28,98 +25,21 @@ import { checkInteger, checkOptions, checkSignal, describe } from '../core/valid
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
+import {
+  checkDuration,
+  DEFAULT_CANCEL_GRACE_MS,
+  type ExecutorMapOptions,
+  type ExecutorRunOptions,
+  type ExecutorStatistics,
+  type ShutdownOptions,
+  type ThreadPoolExecutorOptions,
+} from './executor-options.js';
 import { DISPATCHED, Job, type JobHost } from './job.js';
-import { FLAGS_KEY, type JobMessage, SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
+import { SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
+import { ExecutorLifecycle } from './lifecycle.js';
 import { takeTransfers } from './move.js';
 import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
-
-/** Options of {@link ThreadPoolExecutor}. */
-export interface ThreadPoolExecutorOptions {
-  /** How many worker threads at most (an integer ≥ 1). Default `os.availableParallelism()`. */
-  maxWorkers?: number;
-  /**
-   * A worker idle this long is ended (milliseconds ≥ 0). Default `Infinity`: workers are kept until
-   * `shutdown()`, as asyncio's threads are. Idle workers never keep the process alive either way.
-   */
-  idleTimeoutMs?: number;
-  /** Memory limits of each worker (`worker_threads` `resourceLimits`); a job that exceeds them fails. */
-  resourceLimits?: ResourceLimits;
-  /**
-   * How long a running job may take to stop by itself once cancelled (milliseconds ≥ 0) before its worker
-   * is terminated and replaced. Default 100; `Infinity` never terminates (purely cooperative).
-   */
-  cancelGraceMs?: number;
-}
-
-/** Options of {@link ThreadPoolExecutor.run}. */
-export interface ExecutorRunOptions {
-  /** Cancels the job when it aborts (as a cancellation of the awaiting task would). */
-  signal?: AbortSignal;
-}
-
-/** Options of {@link ThreadPoolExecutor.map}. */
-export interface ExecutorMapOptions {
-  /** Jobs submitted ahead of the consumer, at most (an integer ≥ 1). Default `2 × maxWorkers`. */
-  concurrency?: number;
-}
-
-/** Options of {@link ThreadPoolExecutor.shutdown}. */
-export interface ShutdownOptions {
-  /** Wait until every job has finished and every thread has exited. Default true. */
-  wait?: boolean;
-  /** Cancel the jobs still queued (not yet running). Default false: they run first. */
-  cancelFutures?: boolean;
-}
-
-/** A snapshot of an executor's state, from {@link ThreadPoolExecutor.statistics}. */
-export interface ExecutorStatistics {
-  state: 'open' | 'shutting down' | 'shut down';
-  maxWorkers: number;
-  /** Jobs handed to the threads and not finished: running, or next in line for a thread. */
-  running: number;
-  /** Jobs waiting in the executor's queue. */
-  queued: number;
-  /** Worker threads started and not yet exited. */
-  threads: number;
-  /** Jobs finished (any outcome) since the executor was made. */
-  completed: number;
-}
-
-const DEFAULT_CANCEL_GRACE_MS = 100;
-
-/** Every worker thread started by an executor of this module and not yet exited. */
-const liveWorkers = new Set<Worker>();
-
-/**
- * How many worker threads started by asyncio-ts executors are still alive (started and not yet exited), in
- * the whole process. After `shutdown()` of every executor, and after every `run()` that used the default
- * executor has ended, it is 0: a handy leak check for tests.
- *
- * @example
- * ```ts
- * import { run } from 'asyncio-ts';
- * import { activeWorkerCount, toThread } from 'asyncio-ts/executor';
- * await run(() => toThread((a: number, b: number) => a + b, 1, 2));
- * console.log(activeWorkerCount()); // 0: the run's default executor was shut down with it
- * ```
- */
-export function activeWorkerCount(): number {
-  return liveWorkers.size;
-}
-
-let workerEntryPath: string | undefined;
-
-/**
- * The worker entry script: `worker.js` beside this module when compiled (dist/), or `worker.ts` when this
- * module itself runs from its TypeScript source (tsx: workers inherit `--import tsx` through execArgv).
- */
-function workerEntry(): string {
-  if (workerEntryPath !== undefined) return workerEntryPath;
-  const compiled = fileURLToPath(new URL('./worker.js', import.meta.url));
-  const source = fileURLToPath(new URL('./worker.ts', import.meta.url));
-  workerEntryPath = !existsSync(compiled) && existsSync(source) ? source : compiled;
-  return workerEntryPath;
-}
+import { crashError, WorkerThreads } from './worker-threads.js';
 
 function noop(): void {}
 
@@ -130,16 +50,6 @@ type WaitAsync = (
 ) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
 // Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-
-/** A job that does nothing (slot -1): see ThreadPoolExecutor#replaceLostThread. */
-const NO_OP_JOB: JobMessage = {
-  source: undefined,
-  sourceUrl: undefined,
-  moduleUrl: undefined,
-  exportName: undefined,
-  args: [],
-  slot: -1,
-};
 
 /**
  * A pool of worker threads that runs functions off the event loop: `concurrent.futures.ThreadPoolExecutor`
@@ -164,8 +74,8 @@ export class ThreadPoolExecutor {
   readonly cancelGraceMs: number;
   readonly #idleTimeoutMs: number;
   readonly #resourceLimits: ResourceLimits | undefined;
-  /** Created with the first job: an executor never used starts nothing. */
-  #pool: Piscina | undefined = undefined;
+  /** piscina and its threads, made with the first job. */
+  readonly #threads: WorkerThreads;
   /** How many jobs piscina holds at most: one running and one next in line per thread. */
   readonly #capacity: number;
   /** One state slot per job handed to piscina (SLOT_*); shared with every worker through workerData. */
@@ -181,14 +91,8 @@ export class ThreadPoolExecutor {
   #dispatchedHead: Job<unknown> | undefined = undefined;
   #dispatchedTail: Job<unknown> | undefined = undefined;
   #completed = 0;
-  #state: 'open' | 'shutting down' | 'shut down' = 'open';
-  /** Resolves once the executor is shut down: jobs done, pool destroyed, every thread exited. */
-  #closed: Promise<void> | undefined = undefined;
-  #resolveClosed: (() => void) | undefined = undefined;
-  #closing = false;
-  /** This executor's threads that have not exited yet (piscina forgets a thread before it has exited). */
-  readonly #threads = new Set<Worker>();
-  #threadsGone: (() => void) | undefined = undefined;
+  /** open → shutting down → closing → shut down; its `closed` resolves when jobs, pool and threads are gone. */
+  readonly #lifecycle = new ExecutorLifecycle();
   /** What the jobs call back: a private object, so that these calls are not part of the public class. */
   readonly #host: JobHost;
 
@@ -215,6 +119,13 @@ export class ThreadPoolExecutor {
     this.#resourceLimits = resourceLimits;
     this.#capacity = 2 * maxWorkers;
     this.#flags = new Int32Array(new SharedArrayBuffer(this.#capacity * Int32Array.BYTES_PER_ELEMENT));
+    this.#threads = new WorkerThreads({
+      maxWorkers,
+      idleTimeoutMs,
+      resourceLimits,
+      flags: this.#flags.buffer as SharedArrayBuffer,
+      onThreadlessError: (err) => this.#failWaitingJobs(err),
+    });
     for (let slot = this.#capacity - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
     this.#host = {
       cancelGraceMs,
@@ -425,7 +336,7 @@ export class ThreadPoolExecutor {
     const scope = storage.getStore();
     if (scope === undefined) return closed;
     if (scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (this.#state === 'shut down') return Promise.resolve();
+    if (this.#lifecycle.state === 'shut down') return Promise.resolve();
     const waiter = new Waiter<void>('ThreadPoolExecutor.shutdown');
     waiter.park(scope, undefined);
     closed.then(() => waiter.resolve());
@@ -443,7 +354,7 @@ export class ThreadPoolExecutor {
   /** A snapshot of the executor's state (for monitoring and tests). */
   statistics(): ExecutorStatistics {
     return {
-      state: this.#state,
+      state: this.#lifecycle.publicState,
       maxWorkers: this.maxWorkers,
       running: this.#running - this.#abandoned,
       queued: this.#queue.size,
@@ -465,8 +376,10 @@ export class ThreadPoolExecutor {
   // ---- scheduling ----
 
   #checkOpen(where: string): void {
-    if (this.#state !== 'open') {
-      throw new InvalidStateError(`${where}: the executor is ${this.#state}; it accepts no new jobs`);
+    if (this.#lifecycle.state !== 'open') {
+      throw new InvalidStateError(
+        `${where}: the executor is ${this.#lifecycle.publicState}; it accepts no new jobs`,
+      );
     }
   }
 
@@ -490,8 +403,7 @@ export class ThreadPoolExecutor {
     if (traced) job.message.notifyStart = true;
     let dispatched: Promise<unknown>;
     try {
-      const pool = this.#pool ?? this.#createPool();
-      dispatched = pool.run(job.message, { signal: job, transferList: job.transfers });
+      dispatched = this.#threads.run(job.message, { signal: job, transferList: job.transfers });
     } catch (err) {
       // E.g. a Worker that cannot be constructed (bad resourceLimits): fail this job, keep the pump going.
       dispatched = Promise.reject(
@@ -517,47 +429,6 @@ export class ThreadPoolExecutor {
     else started();
   }
 
-  /**
-   * A thread died under a job (crash or termination). piscina replaces dead threads only up to minThreads (0
-   * here) and starts one otherwise only when run() is called: a job next in line would wait forever if the
-   * queue behind it is empty. A no-op job makes piscina start a thread, which then takes the waiting jobs
-   * first (they are ahead of the no-op in piscina's queue).
-   */
-  #replaceLostThread(): void {
-    const pool = this.#pool;
-    if (pool === undefined || this.#running === 0) return;
-    pool.run(NO_OP_JOB).then(noop, noop);
-  }
-
-  #createPool(): Piscina {
-    const pool = new Piscina({
-      filename: workerEntry(),
-      minThreads: 0,
-      maxThreads: this.maxWorkers,
-      idleTimeout: this.#idleTimeoutMs,
-      concurrentTasksPerWorker: 1,
-      resourceLimits: this.#resourceLimits,
-      workerData: { [FLAGS_KEY]: this.#flags.buffer },
-      recordTiming: false,
-    });
-    // Without a listener, an error of a worker that runs no job (e.g. thrown by a timer a finished job left
-    // behind) would be thrown by the EventEmitter and crash the process.
-    pool.on('error', (err: unknown) => {
-      // A thread failed while it ran no job: it could not start (its entry script failed to load), or a job
-      // that ended left something behind that threw. With no thread ready to serve them, the jobs handed
-      // to the pool would wait forever: they fail instead.
-      if (this.#threads.size === 0) this.#failWaitingJobs(err);
-      process.emitWarning(`A worker thread of a ThreadPoolExecutor failed outside any job: ${String(err)}`, {
-        type: 'AsyncioWarning',
-        code: 'ASYNCIO_TS_WORKER_ERROR',
-        detail: err instanceof Error ? err.stack : undefined,
-      });
-    });
-    pool.on('workerCreate', () => this.#trackThreads(pool));
-    this.#pool = pool;
-    return pool;
-  }
-
   /** Fails the jobs handed to the pool that no thread has started (their slots stay reserved until piscina lets go). */
   #failWaitingJobs(cause: unknown): void {
     const error = new WorkerCrashedError(`Could not start a worker thread: ${String(cause)}`, { cause });
@@ -568,29 +439,11 @@ export class ThreadPoolExecutor {
     }
   }
 
-  /** Registers threads piscina started (rare: once per thread), to wait for their exit at shutdown. */
-  #trackThreads(pool: Piscina): void {
-    for (const worker of pool.threads) {
-      if (this.#threads.has(worker)) continue;
-      this.#threads.add(worker);
-      liveWorkers.add(worker);
-      worker.once('exit', () => {
-        this.#threads.delete(worker);
-        liveWorkers.delete(worker);
-        if (this.#threads.size === 0 && this.#threadsGone !== undefined) {
-          const done = this.#threadsGone;
-          this.#threadsGone = undefined;
-          done();
-        }
-      });
-    }
-  }
-
   // ---- the jobs' host: called by Job ----
 
   #jobAbandoned(_job: Job<unknown>): void {
     this.#abandoned++;
-    if (this.#state === 'shutting down') this.#closeIfIdle();
+    if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
   }
 
   #jobFinished(job: Job<unknown>, abandoned: boolean): void {
@@ -610,7 +463,7 @@ export class ThreadPoolExecutor {
       if (next === undefined) break;
       this.#start(next);
     }
-    if (this.#state === 'shutting down') this.#closeIfIdle();
+    if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
   }
 
   #cancelIdle(job: Job<unknown>): boolean {
@@ -627,9 +480,8 @@ export class ThreadPoolExecutor {
   }
 
   #killJob(job: Job<unknown>): void {
-    const pool = this.#pool;
     // A thread that is still starting is not registered yet: register it now, so its exit is awaited too.
-    if (pool !== undefined) this.#trackThreads(pool);
+    this.#threads.track();
     job.abortInPiscina();
   }
 
@@ -643,22 +495,23 @@ export class ThreadPoolExecutor {
     if (failure instanceof Error && failure.name === 'DataCloneError') return failure;
     if (failure instanceof WorkerCrashedError) return failure;
     this.#replaceLostThread();
-    return crashError(job, failure);
+    return crashError(job.spec.name, failure);
   }
 
   #threadKilled(_job: Job<unknown>): void {
     this.#replaceLostThread();
   }
 
+  /** A thread died under a job: jobs still handed to piscina need a thread (see `WorkerThreads.replaceLost`). */
+  #replaceLostThread(): void {
+    if (this.#running > 0) this.#threads.replaceLost();
+  }
+
   // ---- shutdown ----
 
   #beginShutdown(cancelFutures: boolean): Promise<void> {
-    if (this.#state === 'open') this.#state = 'shutting down';
-    if (this.#closed === undefined) {
-      this.#closed = new Promise<void>((resolve) => {
-        this.#resolveClosed = resolve;
-      });
-    }
+    const lifecycle = this.#lifecycle;
+    if (lifecycle.state === 'open') lifecycle.to('shutting down');
     if (cancelFutures) {
       const reason = new CancelledError('The ThreadPoolExecutor was shut down before this job started');
       for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) job.cancel(reason);
@@ -669,8 +522,8 @@ export class ThreadPoolExecutor {
         job = next;
       }
     }
-    this.#closeIfIdle();
-    return this.#closed;
+    if (lifecycle.state === 'shutting down') this.#closeIfIdle();
+    return lifecycle.closed;
   }
 
   /**
@@ -682,64 +535,7 @@ export class ThreadPoolExecutor {
   }
 
   #close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    const pool = this.#pool;
-    this.#pool = undefined;
-    const destroyed = pool === undefined ? Promise.resolve() : pool.destroy();
-    destroyed
-      .then(undefined, (err: unknown) => {
-        process.emitWarning(`Destroying a ThreadPoolExecutor's threads failed: ${String(err)}`, {
-          type: 'AsyncioWarning',
-        });
-      })
-      .then(() => this.#allThreadsExited())
-      .then(() => {
-        this.#state = 'shut down';
-        this.#resolveClosed!();
-      });
+    this.#lifecycle.to('closing');
+    this.#threads.destroy().then(() => this.#lifecycle.to('shut down'));
   }
-
-  #allThreadsExited(): Promise<void> {
-    if (this.#threads.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.#threadsGone = resolve;
-    });
-  }
-}
-
-function checkDuration(value: unknown, name: string): void {
-  if (typeof value !== 'number') {
-    throw new TypeError(
-      `ThreadPoolExecutor: ${name} must be a number of milliseconds, received ${describe(value)}`,
-    );
-  }
-  if (Number.isNaN(value) || value < 0) {
-    throw new RangeError(`ThreadPoolExecutor: ${name} must be >= 0 (or Infinity), received ${value}`);
-  }
-}
-
-/** The error for a job whose worker died under it, saying how. */
-function crashError(job: Job<unknown>, failure: unknown): WorkerCrashedError {
-  const what = `The worker thread running thread job ${JSON.stringify(job.spec.name)}`;
-  const error = failure as { message?: unknown; code?: unknown } | undefined;
-  const message = typeof error?.message === 'string' ? error.message : String(failure);
-  const exited = /worker exited with code: (-?\d+)/.exec(message);
-  if (exited !== null) {
-    const exitCode = Number(exited[1]);
-    return new WorkerCrashedError(`${what} exited (code ${exitCode}) before the job finished`, {
-      cause: failure,
-      exitCode,
-    });
-  }
-  if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new WorkerCrashedError(
-      `${what} ran out of memory (see the executor's resourceLimits): ${message}`,
-      {
-        cause: failure,
-      },
-    );
-  }
-  const name = failure instanceof Error ? failure.name : typeof failure;
-  return new WorkerCrashedError(`${what} crashed with an uncaught ${name}: ${message}`, { cause: failure });
 }
