@@ -8,8 +8,8 @@
  *    waiter stays pending until the worker lets go of the job: the job returns or throws (cooperative stop),
  *    or, `cancelGraceMs` later on the run's clock, its worker is terminated. Then it rejects with the
  *    `CancelledError`, so the awaiting task ends cancelled only once nothing runs for it any more.
- * The job is its own abort signal for piscina (piscina's `run(task, { signal })` accepts any object with
- * `addEventListener`): no AbortController per job.
+ * Once handed to piscina it carries a {@link PiscinaAbort}, the handle piscina listens on to terminate its
+ * worker (piscina's documented `AbortSignalEventTarget`: no AbortController per job).
  * @internal
  * @module
  */
@@ -21,6 +21,7 @@ import type { Task, TaskObserver } from '../core/task.js';
 import { Waiter } from '../core/waiter.js';
 import { clockOf } from '../tasks/sleep.js';
 import type { JobMessage } from './job-message.js';
+import { PiscinaAbort } from './piscina-abort.js';
 import type { JobSpec } from './worker-function.js';
 
 /** In the executor's queue. */
@@ -82,9 +83,8 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   heapIndex = -1;
   private clock: Clock | undefined = undefined;
 
-  // piscina's abort listener: this job is the AbortSignal-like object passed to piscina's run().
-  aborted = false;
-  private abortListener: (() => void) | undefined = undefined;
+  /** piscina's abort handle for this job, made when it is handed to piscina. */
+  readonly abort = new PiscinaAbort();
 
   constructor(host: JobHost, spec: JobSpec, args: unknown[], transfers: TransferListItem[] | undefined) {
     super('thread job');
@@ -111,22 +111,9 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
     return `thread job ${this.spec.name} (${state})`;
   }
 
-  // ---- piscina's view: an abort signal ----
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    this.abortListener = listener;
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    if (this.abortListener === listener) this.abortListener = undefined;
-  }
-
   /** Makes piscina reject the run and terminate the worker running it. */
   abortInPiscina(): void {
-    this.aborted = true;
-    const listener = this.abortListener;
-    this.abortListener = undefined;
-    listener?.();
+    this.abort.fire();
   }
 
   // ---- outcome ----

@@ -403,7 +403,7 @@ export class ThreadPoolExecutor {
     if (traced) job.message.notifyStart = true;
     let dispatched: Promise<unknown>;
     try {
-      dispatched = this.#threads.run(job.message, { signal: job, transferList: job.transfers });
+      dispatched = this.#threads.run(job.message, { signal: job.abort, transferList: job.transfers });
     } catch (err) {
       // E.g. a Worker that cannot be constructed (bad resourceLimits): fail this job, keep the pump going.
       dispatched = Promise.reject(
