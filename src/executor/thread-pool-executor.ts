@@ -15,16 +15,13 @@
 
 import { availableParallelism } from 'node:os';
 import { inspect } from 'node:util';
-import type { ResourceLimits } from 'node:worker_threads';
 import { cancelledReason } from '../core/cancelled.js';
-import { waitSettleChannel } from '../core/channels.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError } from '../core/errors.js';
 import { createTask, type Task } from '../core/task.js';
 import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
-import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
-import { WorkerCrashedError } from './errors.js';
+import { Waiter } from '../core/waiter.js';
+import { JobDispatcher } from './dispatcher.js';
 import {
   checkDuration,
   DEFAULT_CANCEL_GRACE_MS,
@@ -34,22 +31,12 @@ import {
   type ShutdownOptions,
   type ThreadPoolExecutorOptions,
 } from './executor-options.js';
-import { DISPATCHED, Job, type JobHost } from './job.js';
-import { SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
+import { Job } from './job.js';
 import { ExecutorLifecycle } from './lifecycle.js';
 import { takeTransfers } from './move.js';
 import { type JobFunction, type JobSpec, jobSpecOf } from './worker-function.js';
-import { crashError, WorkerThreads } from './worker-threads.js';
 
 function noop(): void {}
-
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
-// Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /**
  * A pool of worker threads that runs functions off the event loop: `concurrent.futures.ThreadPoolExecutor`
@@ -72,29 +59,10 @@ export class ThreadPoolExecutor {
   readonly maxWorkers: number;
   /** See {@link ThreadPoolExecutorOptions.cancelGraceMs}. */
   readonly cancelGraceMs: number;
-  readonly #idleTimeoutMs: number;
-  readonly #resourceLimits: ResourceLimits | undefined;
-  /** piscina and its threads, made with the first job. */
-  readonly #threads: WorkerThreads;
-  /** How many jobs piscina holds at most: one running and one next in line per thread. */
-  readonly #capacity: number;
-  /** One state slot per job handed to piscina (SLOT_*); shared with every worker through workerData. */
-  readonly #flags: Int32Array;
-  /** Slots of #flags not owned by a job. Invariant: #freeSlots.length + #running === #capacity. */
-  readonly #freeSlots: number[] = [];
-  readonly #queue = new WaiterQueue<Job<unknown>>();
-  /** Jobs handed to piscina and not settled by it. */
-  #running = 0;
-  /** Of those, the ones cancelled before they started (a worker will skip them). */
-  #abandoned = 0;
-  /** Those jobs, oldest first (an intrusive list), for `shutdown({ cancelFutures: true })`. */
-  #dispatchedHead: Job<unknown> | undefined = undefined;
-  #dispatchedTail: Job<unknown> | undefined = undefined;
-  #completed = 0;
+  /** The queue, the jobs handed to piscina, and piscina itself. */
+  readonly #jobs: JobDispatcher;
   /** open → shutting down → closing → shut down; its `closed` resolves when jobs, pool and threads are gone. */
   readonly #lifecycle = new ExecutorLifecycle();
-  /** What the jobs call back: a private object, so that these calls are not part of the public class. */
-  readonly #host: JobHost;
 
   constructor(options?: ThreadPoolExecutorOptions) {
     checkOptions(options, 'ThreadPoolExecutor');
@@ -115,29 +83,15 @@ export class ThreadPoolExecutor {
     }
     this.maxWorkers = maxWorkers;
     this.cancelGraceMs = cancelGraceMs;
-    this.#idleTimeoutMs = idleTimeoutMs;
-    this.#resourceLimits = resourceLimits;
-    this.#capacity = 2 * maxWorkers;
-    this.#flags = new Int32Array(new SharedArrayBuffer(this.#capacity * Int32Array.BYTES_PER_ELEMENT));
-    this.#threads = new WorkerThreads({
+    this.#jobs = new JobDispatcher({
       maxWorkers,
       idleTimeoutMs,
       resourceLimits,
-      flags: this.#flags.buffer as SharedArrayBuffer,
-      onThreadlessError: (err) => this.#failWaitingJobs(err),
-    });
-    for (let slot = this.#capacity - 1; slot >= 0; slot--) this.#freeSlots.push(slot);
-    this.#host = {
       cancelGraceMs,
-      jobFinished: (job, abandoned) => this.#jobFinished(job, abandoned),
-      jobAbandoned: (job) => this.#jobAbandoned(job),
-      cancelIdle: (job) => this.#cancelIdle(job),
-      cancelRunning: (job) => this.#cancelRunning(job),
-      jobStarted: (job) => this.#jobStarted(job),
-      killJob: (job) => this.#killJob(job),
-      translateFailure: (job, failure) => this.#translateFailure(job, failure),
-      threadKilled: (job) => this.#threadKilled(job),
-    };
+      onSettled: () => {
+        if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
+      },
+    });
   }
 
   /**
@@ -184,9 +138,9 @@ export class ThreadPoolExecutor {
     const scope = storage.getStore();
     const cancelled = cancelledReason(scope, signal);
     if (cancelled !== undefined) return Promise.reject(cancelled);
-    const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
+    const job = new Job<R>(this.#jobs, spec, args, takeTransfers(args));
     job.park(scope, signal);
-    this.#enqueue(job as Job<unknown>);
+    this.#jobs.enqueue(job as Job<unknown>);
     return job.promise;
   }
 
@@ -209,10 +163,10 @@ export class ThreadPoolExecutor {
   submit<A extends unknown[], R>(fn: JobFunction<A, R>, ...args: A): Task<Awaited<R>> {
     const spec = jobSpecOf(fn, 'ThreadPoolExecutor.submit');
     this.#checkOpen('ThreadPoolExecutor.submit');
-    const job = new Job<Awaited<R>>(this.#host, spec, args, takeTransfers(args));
+    const job = new Job<Awaited<R>>(this.#jobs, spec, args, takeTransfers(args));
     // The task observes the outcome; a job cancelled with a task that never started is not unhandled.
     job.promise.then(undefined, noop);
-    this.#enqueue(job as Job<unknown>);
+    this.#jobs.enqueue(job as Job<unknown>);
     const task = createTask(() => job.join(), { name: `thread job ${spec.name}` });
     job.watchOwner(task as Task<unknown>);
     return task;
@@ -269,11 +223,11 @@ export class ThreadPoolExecutor {
       const cancelled = cancelledReason(scope);
       if (cancelled !== undefined) throw cancelled;
       const args: unknown[] = [item];
-      const job = new Job<R>(this.#host, spec, args, takeTransfers(args));
+      const job = new Job<R>(this.#jobs, spec, args, takeTransfers(args));
       // Jobs wait in `pending` unobserved until their turn: their rejection is read then, never unhandled.
       job.promise.then(undefined, noop);
       job.park(scope, undefined);
-      this.#enqueue(job as Job<unknown>);
+      this.#jobs.enqueue(job as Job<unknown>);
       pending.push(job);
     };
     try {
@@ -356,10 +310,10 @@ export class ThreadPoolExecutor {
     return {
       state: this.#lifecycle.publicState,
       maxWorkers: this.maxWorkers,
-      running: this.#running - this.#abandoned,
-      queued: this.#queue.size,
-      threads: this.#threads.size,
-      completed: this.#completed,
+      running: this.#jobs.running - this.#jobs.abandoned,
+      queued: this.#jobs.queue.size,
+      threads: this.#jobs.threads.size,
+      completed: this.#jobs.completed,
     };
   }
 
@@ -383,130 +337,6 @@ export class ThreadPoolExecutor {
     }
   }
 
-  #enqueue(job: Job<unknown>): void {
-    if (this.#running < this.#capacity && this.#queue.size === 0) this.#start(job);
-    else this.#queue.push(job);
-  }
-
-  #start(job: Job<unknown>): void {
-    const slot = this.#freeSlots.pop()!;
-    Atomics.store(this.#flags, slot, SLOT_IDLE);
-    job.message.slot = slot;
-    job.phase = DISPATCHED;
-    this.#running++;
-    const tail = this.#dispatchedTail;
-    job.dispatchedPrev = tail;
-    if (tail !== undefined) tail.dispatchedNext = job;
-    else this.#dispatchedHead = job;
-    this.#dispatchedTail = job;
-    const traced = waitSettleChannel.hasSubscribers;
-    if (traced) job.message.notifyStart = true;
-    let dispatched: Promise<unknown>;
-    try {
-      dispatched = this.#threads.run(job.message, { signal: job.abort, transferList: job.transfers });
-    } catch (err) {
-      // E.g. a Worker that cannot be constructed (bad resourceLimits): fail this job, keep the pump going.
-      dispatched = Promise.reject(
-        new WorkerCrashedError(`Could not start a worker thread: ${String(err)}`, { cause: err }),
-      );
-    }
-    dispatched.then(
-      (value: unknown) => job.settle(true, value),
-      (failure: unknown) => job.settle(false, failure),
-    );
-    if (traced) this.#watchStart(job, slot);
-  }
-
-  /** Tracing: notes when a worker claims the job (its slot leaves IDLE; the worker notifies). */
-  #watchStart(job: Job<unknown>, slot: number): void {
-    const flags = this.#flags;
-    const started = (): void => {
-      if (job.phase === DISPATCHED && job.message.slot === slot && Atomics.load(flags, slot) === SLOT_RUNNING)
-        job.runStartedAt = performance.now();
-    };
-    const result = waitAsync(flags, slot, SLOT_IDLE);
-    if (result.async) result.value.then(started, noop);
-    else started();
-  }
-
-  /** Fails the jobs handed to the pool that no thread has started (their slots stay reserved until piscina lets go). */
-  #failWaitingJobs(cause: unknown): void {
-    const error = new WorkerCrashedError(`Could not start a worker thread: ${String(cause)}`, { cause });
-    for (let job = this.#dispatchedHead; job !== undefined; ) {
-      const next = job.dispatchedNext;
-      job.cancelIfNotStarted(error);
-      job = next;
-    }
-  }
-
-  // ---- the jobs' host: called by Job ----
-
-  #jobAbandoned(_job: Job<unknown>): void {
-    this.#abandoned++;
-    if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
-  }
-
-  #jobFinished(job: Job<unknown>, abandoned: boolean): void {
-    if (abandoned) this.#abandoned--;
-    const prev = job.dispatchedPrev;
-    const next = job.dispatchedNext;
-    if (prev !== undefined) prev.dispatchedNext = next;
-    else this.#dispatchedHead = next;
-    if (next !== undefined) next.dispatchedPrev = prev;
-    else this.#dispatchedTail = prev;
-    job.dispatchedPrev = job.dispatchedNext = undefined;
-    this.#freeSlots.push(job.message.slot);
-    this.#running--;
-    this.#completed++;
-    while (this.#running < this.#capacity) {
-      const next = this.#queue.shift();
-      if (next === undefined) break;
-      this.#start(next);
-    }
-    if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
-  }
-
-  #cancelIdle(job: Job<unknown>): boolean {
-    return Atomics.compareExchange(this.#flags, job.message.slot, SLOT_IDLE, SLOT_CANCELLED) === SLOT_IDLE;
-  }
-
-  #cancelRunning(job: Job<unknown>): void {
-    Atomics.store(this.#flags, job.message.slot, SLOT_CANCELLED);
-    Atomics.notify(this.#flags, job.message.slot); // wakes the job's jobSignal() watcher
-  }
-
-  #jobStarted(job: Job<unknown>): boolean {
-    return Atomics.load(this.#flags, job.message.slot) !== SLOT_IDLE;
-  }
-
-  #killJob(job: Job<unknown>): void {
-    // A thread that is still starting is not registered yet: register it now, so its exit is awaited too.
-    this.#threads.track();
-    job.abortInPiscina();
-  }
-
-  #translateFailure(job: Job<unknown>, failure: unknown): unknown {
-    if (isEncodedFailure(failure)) {
-      if (isCancelledBeforeStart(failure))
-        return new CancelledError(`thread job ${job.spec.name} was cancelled`);
-      return decodeFailure(failure);
-    }
-    // An argument that structured clone refuses (a function, a class instance with private state…).
-    if (failure instanceof Error && failure.name === 'DataCloneError') return failure;
-    if (failure instanceof WorkerCrashedError) return failure;
-    this.#replaceLostThread();
-    return crashError(job.spec.name, failure);
-  }
-
-  #threadKilled(_job: Job<unknown>): void {
-    this.#replaceLostThread();
-  }
-
-  /** A thread died under a job: jobs still handed to piscina need a thread (see `WorkerThreads.replaceLost`). */
-  #replaceLostThread(): void {
-    if (this.#running > 0) this.#threads.replaceLost();
-  }
-
   // ---- shutdown ----
 
   #beginShutdown(cancelFutures: boolean): Promise<void> {
@@ -514,13 +344,7 @@ export class ThreadPoolExecutor {
     if (lifecycle.state === 'open') lifecycle.to('shutting down');
     if (cancelFutures) {
       const reason = new CancelledError('The ThreadPoolExecutor was shut down before this job started');
-      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) job.cancel(reason);
-      // Jobs next in line for a thread have not started either; the running ones finish.
-      for (let job = this.#dispatchedHead; job !== undefined; ) {
-        const next = job.dispatchedNext;
-        job.cancelIfNotStarted(reason);
-        job = next;
-      }
+      this.#jobs.cancelNotStarted(reason);
     }
     if (lifecycle.state === 'shutting down') this.#closeIfIdle();
     return lifecycle.closed;
@@ -531,11 +355,11 @@ export class ThreadPoolExecutor {
    * before it started: destroying the pool settles it without running anything).
    */
   #closeIfIdle(): void {
-    if (this.#queue.size === 0 && this.#running === this.#abandoned) this.#close();
+    if (this.#jobs.idle) this.#close();
   }
 
   #close(): void {
     this.#lifecycle.to('closing');
-    this.#threads.destroy().then(() => this.#lifecycle.to('shut down'));
+    this.#jobs.threads.destroy().then(() => this.#lifecycle.to('shut down'));
   }
 }
