@@ -94,6 +94,8 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
   /** Set once the task was cancelled by us: the error to throw once it is done (TimeoutError or the caller's). */
   private pendingError: unknown = undefined;
   private timedOut = false;
+  /** The caller's task, counted as blocked by hand while it waits for the task it cancelled. */
+  private owner: Task<unknown> | undefined = undefined;
 
   constructor(clock: Clock, task: Task<T> | undefined) {
     super('waitFor');
@@ -111,6 +113,11 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
 
   onTaskDone(task: Task<unknown>): void {
     if (this.heapIndex >= 0) this.clock.unschedule(this);
+    const owner = this.owner;
+    if (owner !== undefined) {
+      this.owner = undefined;
+      if (--owner.parkedWaits === 0) owner.run.blockedTasks--;
+    }
     const state = task.state;
     if (this.pendingError !== undefined) {
       // We cancelled it: a task that still produced a value or its own error reports that (asyncio 3.12).
@@ -151,7 +158,12 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
     }
     this.timedOut = false;
     this.pendingError = reason;
+    // Out of the scope (its cancel is handled), but the caller still waits, on the task: it stays counted as
+    // blocked, or a VirtualClock's autojump would see it as busy and never move time for the task to finish.
+    const owner = this.scope?.task;
     this.unpark();
+    if (owner !== undefined && owner.parkedWaits++ === 0) owner.run.blockedTasks++;
+    this.owner = owner;
     task.cancel(reason);
   }
 
