@@ -87,7 +87,10 @@ export class ClientResponse implements AsyncIterable<Uint8Array> {
     this.rawHeaders = headers;
   }
 
-  /** aiohttp's `ok`: true when the status is below 400 (so redirects not followed count as ok). */
+  /**
+   * aiohttp's `ok`: true when the status is **below 400**, so a redirect that was not followed (3xx) counts as ok.
+   * This differs from `fetch`'s `Response.ok` (200–299); test `status` directly where the difference matters.
+   */
   get ok(): boolean {
     return this.status < 400;
   }
