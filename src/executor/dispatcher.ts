@@ -13,18 +13,10 @@ import { WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
 import { DISPATCHED, type Job, type JobHost } from './job.js';
-import { SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
+import { SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING, waitAsync } from './job-message.js';
 import { crashError, WorkerThreads } from './worker-threads.js';
 
 function noop(): void {}
-
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
-// Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** What the executor gives its dispatcher. @internal */
 export interface DispatcherOptions {

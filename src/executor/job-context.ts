@@ -7,7 +7,7 @@
  */
 import { storage } from '../core/context.js';
 import { CancelledError } from '../core/errors.js';
-import { SLOT_CANCELLED, SLOT_RUNNING } from './job-message.js';
+import { SLOT_CANCELLED, SLOT_RUNNING, waitAsync } from './job-message.js';
 
 /** The job running on this thread. @internal */
 export interface JobState {
@@ -26,14 +26,6 @@ const HOLDER_KEY = Symbol.for('asyncio-ts.executor.currentJob');
 const holder: JobHolder = ((globalThis as Record<symbol, JobHolder | undefined>)[HOLDER_KEY] ??= {
   current: undefined,
 });
-
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
-// Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 let neverAborted: AbortSignal | undefined;
 

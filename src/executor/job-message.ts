@@ -35,3 +35,13 @@ export interface JobMessage {
    */
   notifyStart?: true;
 }
+
+/** @internal */
+export type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<string> };
+// Atomics.waitAsync is in Node >= 16 but not in the ES2023 lib this package compiles against.
+/** `Atomics.waitAsync`, typed: both sides of a job's slot wait on it. @internal */
+export const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
