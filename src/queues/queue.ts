@@ -20,6 +20,7 @@ import { inspect } from 'node:util';
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
+import type { SignalOptions } from '../core/signal-options.js';
 import { checkInteger, describe } from '../core/validate.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { signalOf } from '../sync/options.js';
@@ -31,7 +32,7 @@ import { RingBuffer } from './ring-buffer.js';
  * Options of the waiting calls `get`, `put` and `join`.
  * @deprecated Use `SignalOptions` (the one options type of every waiting call); removed in the next release.
  */
-export type QueueWaitOptions = import('../core/signal-options.js').SignalOptions;
+export type QueueWaitOptions = SignalOptions;
 
 /**
  * `'open'`, then `'shut-down'` after `shutdown()` (puts fail, gets drain what is left), or
@@ -230,7 +231,7 @@ export class Queue<T> implements QueueLike<T> {
    * await second;
    * ```
    */
-  put(item: T, options?: QueueWaitOptions): Promise<void> {
+  put(item: T, options?: SignalOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.put');
     const scope = storage.getStore();
     const cancelled = cancelledReason(scope, signal);
@@ -290,7 +291,7 @@ export class Queue<T> implements QueueLike<T> {
    * console.log(await consumer); // 'hello'
    * ```
    */
-  get(options?: QueueWaitOptions): Promise<T> {
+  get(options?: SignalOptions): Promise<T> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.get');
     const scope = storage.getStore();
     const cancelled = cancelledReason(scope, signal);
@@ -376,7 +377,7 @@ export class Queue<T> implements QueueLike<T> {
    * await queue.join(); // all three processed
    * ```
    */
-  join(options?: QueueWaitOptions): Promise<void> {
+  join(options?: SignalOptions): Promise<void> {
     const signal = options === undefined ? undefined : signalOf(options, 'Queue.join');
     const scope = storage.getStore();
     const cancelled = cancelledReason(scope, signal);

@@ -10,6 +10,7 @@ import { cancelledReason } from '../core/cancelled.js';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { storage } from '../core/context.js';
+import type { SignalOptions } from '../core/signal-options.js';
 import { checkMs, checkOptions, checkSignal } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
 
@@ -17,7 +18,7 @@ import { Waiter } from '../core/waiter.js';
  * Options of {@link sleep}.
  * @deprecated Use `SignalOptions` (the one options type of every waiting call); removed in the next release.
  */
-export type SleepOptions = import('../core/signal-options.js').SignalOptions;
+export type SleepOptions = SignalOptions;
 
 class SleepWaiter<T> extends Waiter<T> implements TimerEntry {
   deadline = 0;
@@ -56,7 +57,7 @@ export function clockOf(scope: CancelScope | undefined): Clock {
  * const value = await sleep(100, 'later');
  * ```
  */
-export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): Promise<T> {
+export function sleep<T = void>(ms: number, value?: T, options?: SignalOptions): Promise<T> {
   checkMs(ms, 'ms', 'sleep');
   let signal: AbortSignal | undefined;
   if (options !== undefined) {
