@@ -21,7 +21,7 @@ function noop(): void {}
 /** What the executor gives its dispatcher. @internal */
 export interface DispatcherOptions {
   maxWorkers: number;
-  idleTimeoutMs: number;
+  idleTimeout: number;
   resourceLimits: ResourceLimits | undefined;
   cancelGraceMs: number;
   /** A job left piscina or was abandoned: the executor may now be idle. */
@@ -60,7 +60,7 @@ export class JobDispatcher implements JobHost {
     for (let slot = this.capacity - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     this.threads = new WorkerThreads({
       maxWorkers: options.maxWorkers,
-      idleTimeoutMs: options.idleTimeoutMs,
+      idleTimeout: options.idleTimeout,
       resourceLimits: options.resourceLimits,
       flags: this.flags.buffer as SharedArrayBuffer,
       onThreadlessError: (err) => this.failWaitingJobs(err),

@@ -14,7 +14,7 @@ export interface ThreadPoolExecutorOptions {
    * A worker idle this long is ended (milliseconds ≥ 0). Default `Infinity`: workers are kept until
    * `shutdown()`, as asyncio's threads are. Idle workers never keep the process alive either way.
    */
-  idleTimeoutMs?: number;
+  idleTimeout?: number;
   /** Memory limits of each worker (`worker_threads` `resourceLimits`); a job that exceeds them fails. */
   resourceLimits?: ResourceLimits;
   /**

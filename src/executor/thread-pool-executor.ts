@@ -69,9 +69,9 @@ export class ThreadPoolExecutor {
     // `=== undefined`, not `??`: null is refused (TypeError) like any other value that is not a number.
     const maxWorkers = options?.maxWorkers === undefined ? availableParallelism() : options.maxWorkers;
     checkInteger(maxWorkers, 'options.maxWorkers', 'ThreadPoolExecutor', 1);
-    const idleTimeoutMs =
-      options?.idleTimeoutMs === undefined ? Number.POSITIVE_INFINITY : options.idleTimeoutMs;
-    checkDuration(idleTimeoutMs, 'options.idleTimeoutMs');
+    const idleTimeout =
+      options?.idleTimeout === undefined ? Number.POSITIVE_INFINITY : options.idleTimeout;
+    checkDuration(idleTimeout, 'options.idleTimeout');
     const cancelGraceMs =
       options?.cancelGraceMs === undefined ? DEFAULT_CANCEL_GRACE_MS : options.cancelGraceMs;
     checkDuration(cancelGraceMs, 'options.cancelGraceMs');
@@ -85,7 +85,7 @@ export class ThreadPoolExecutor {
     this.cancelGraceMs = cancelGraceMs;
     this.#jobs = new JobDispatcher({
       maxWorkers,
-      idleTimeoutMs,
+      idleTimeout,
       resourceLimits,
       cancelGraceMs,
       onSettled: () => {

@@ -64,7 +64,7 @@ function noop(): void {}
 /** What the executor tells its threads. @internal */
 export interface WorkerThreadsOptions {
   maxWorkers: number;
-  idleTimeoutMs: number;
+  idleTimeout: number;
   resourceLimits: ResourceLimits | undefined;
   /** The jobs' state slots, shared with every worker through workerData. */
   flags: SharedArrayBuffer;
@@ -146,7 +146,7 @@ export class WorkerThreads {
       filename: workerEntry(),
       minThreads: 0,
       maxThreads: options.maxWorkers,
-      idleTimeout: options.idleTimeoutMs,
+      idleTimeout: options.idleTimeout,
       concurrentTasksPerWorker: 1,
       resourceLimits: options.resourceLimits,
       workerData: { [FLAGS_KEY]: options.flags },

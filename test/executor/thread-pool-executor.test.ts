@@ -447,19 +447,19 @@ describe('ThreadPoolExecutor: arguments and introspection', () => {
       message: /options\.maxWorkers must be an integer, received string "2"/,
     });
     assert.throws(() => new ThreadPoolExecutor({ cancelGraceMs: -1 }), /options\.cancelGraceMs must be >= 0/);
-    assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: Number.NaN }), RangeError);
+    assert.throws(() => new ThreadPoolExecutor({ idleTimeout: Number.NaN }), RangeError);
     assert.throws(() => new ThreadPoolExecutor({ resourceLimits: 5 as never }), /options\.resourceLimits/);
     assert.throws(() => new ThreadPoolExecutor(null as never), /options must be an object/);
     // null is not "use the default": refused like any other non-number (issue 11).
-    for (const option of ['maxWorkers', 'idleTimeoutMs', 'cancelGraceMs'] as const) {
+    for (const option of ['maxWorkers', 'idleTimeout', 'cancelGraceMs'] as const) {
       assert.throws(() => new ThreadPoolExecutor({ [option]: null as never }), {
         name: 'TypeError',
         message: new RegExp(`options\\.${option} must be .*received null`),
       });
     }
-    assert.throws(() => new ThreadPoolExecutor({ idleTimeoutMs: -1 }), {
+    assert.throws(() => new ThreadPoolExecutor({ idleTimeout: -1 }), {
       name: 'RangeError',
-      message: /options\.idleTimeoutMs must be >= 0/,
+      message: /options\.idleTimeout must be >= 0/,
     });
   });
 
