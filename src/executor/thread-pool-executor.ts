@@ -69,8 +69,7 @@ export class ThreadPoolExecutor {
     // `=== undefined`, not `??`: null is refused (TypeError) like any other value that is not a number.
     const maxWorkers = options?.maxWorkers === undefined ? availableParallelism() : options.maxWorkers;
     checkInteger(maxWorkers, 'options.maxWorkers', 'ThreadPoolExecutor', 1);
-    const idleTimeout =
-      options?.idleTimeout === undefined ? Number.POSITIVE_INFINITY : options.idleTimeout;
+    const idleTimeout = options?.idleTimeout === undefined ? Number.POSITIVE_INFINITY : options.idleTimeout;
     checkDuration(idleTimeout, 'options.idleTimeout');
     const cancelGraceMs =
       options?.cancelGraceMs === undefined ? DEFAULT_CANCEL_GRACE_MS : options.cancelGraceMs;
