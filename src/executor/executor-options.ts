@@ -4,6 +4,7 @@
  * @module
  */
 import type { ResourceLimits } from 'node:worker_threads';
+import type { SignalOptions } from '../core/signal-options.js';
 import { describe } from '../core/validate.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
@@ -24,11 +25,12 @@ export interface ThreadPoolExecutorOptions {
   cancelGraceMs?: number;
 }
 
-/** Options of {@link ThreadPoolExecutor.run}. */
-export interface ExecutorRunOptions {
-  /** Cancels the job when it aborts (as a cancellation of the awaiting task would). */
-  signal?: AbortSignal;
-}
+/**
+ * Options of {@link ThreadPoolExecutor.run}: the one `SignalOptions` of every waiting call (a `signal` cancels
+ * the job as a cancellation of the awaiting task would).
+ * @deprecated Use `SignalOptions` from `asyncio-ts`; this alias goes in the next release.
+ */
+export type ExecutorRunOptions = SignalOptions;
 
 /** Options of {@link ThreadPoolExecutor.map}. */
 export interface ExecutorMapOptions {
@@ -46,7 +48,7 @@ export interface ShutdownOptions {
 
 /** A snapshot of an executor's state, from {@link ThreadPoolExecutor.statistics}. */
 export interface ExecutorStatistics {
-  state: 'open' | 'shutting down' | 'shut down';
+  state: 'open' | 'shutting-down' | 'shut-down';
   maxWorkers: number;
   /** Jobs handed to the threads and not finished: running, or next in line for a thread. */
   running: number;

@@ -1,21 +1,21 @@
 /**
  * The lifecycle of a `ThreadPoolExecutor` as one named state machine with checked transitions (CPython's
- * `asyncio/timeouts.py` habit): `open` → `shutting down` (no new jobs; accepted ones finish) → `closing`
- * (no job can run any more: the pool is being destroyed and its threads awaited) → `shut down`. Every
+ * `asyncio/timeouts.py` habit): `open` → `shutting-down` (no new jobs; accepted ones finish) → `closing`
+ * (no job can run any more: the pool is being destroyed and its threads awaited) → `shut-down`. Every
  * transition goes through `to()`, which refuses any other order, so a second shutdown or a late job
  * callback cannot close twice or reopen. The `closed` promise belongs to the machine, made on the first
  * shutdown.
  * @module
  */
 
-/** The states, in order; `closing` shows as `'shutting down'` to users. @internal */
-export type LifecycleState = 'open' | 'shutting down' | 'closing' | 'shut down';
+/** The states, in order; `closing` shows as `'shutting-down'` to users. @internal */
+export type LifecycleState = 'open' | 'shutting-down' | 'closing' | 'shut-down';
 
 const NEXT: Readonly<Record<LifecycleState, LifecycleState | undefined>> = {
-  open: 'shutting down',
-  'shutting down': 'closing',
-  closing: 'shut down',
-  'shut down': undefined,
+  open: 'shutting-down',
+  'shutting-down': 'closing',
+  closing: 'shut-down',
+  'shut-down': undefined,
 };
 
 /** @internal */
@@ -29,11 +29,11 @@ export class ExecutorLifecycle {
   }
 
   /** What `statistics()` reports. */
-  get publicState(): 'open' | 'shutting down' | 'shut down' {
-    return this.#state === 'closing' ? 'shutting down' : this.#state;
+  get publicState(): 'open' | 'shutting-down' | 'shut-down' {
+    return this.#state === 'closing' ? 'shutting-down' : this.#state;
   }
 
-  /** Resolves once the machine reaches `shut down` (made on first use). */
+  /** Resolves once the machine reaches `shut-down` (made on first use). */
   get closed(): Promise<void> {
     if (this.#closed === undefined) {
       this.#closed = new Promise<void>((resolve) => {
@@ -49,7 +49,7 @@ export class ExecutorLifecycle {
       throw new Error(`ThreadPoolExecutor: invalid lifecycle transition ${this.#state} → ${next}`);
     }
     this.#state = next;
-    if (next === 'shut down') {
+    if (next === 'shut-down') {
       void this.closed;
       this.#resolveClosed!();
     }

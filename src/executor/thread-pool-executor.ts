@@ -18,6 +18,7 @@ import { inspect } from 'node:util';
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { CancelledError, InvalidStateError } from '../core/errors.js';
+import type { SignalOptions } from '../core/signal-options.js';
 import { createTask, type Task } from '../core/task.js';
 import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
 import { Waiter } from '../core/waiter.js';
@@ -26,7 +27,6 @@ import {
   checkDuration,
   DEFAULT_CANCEL_GRACE_MS,
   type ExecutorMapOptions,
-  type ExecutorRunOptions,
   type ExecutorStatistics,
   type ShutdownOptions,
   type ThreadPoolExecutorOptions,
@@ -61,7 +61,7 @@ export class ThreadPoolExecutor {
   readonly cancelGraceMs: number;
   /** The queue, the jobs handed to piscina, and piscina itself. */
   readonly #jobs: JobDispatcher;
-  /** open → shutting down → closing → shut down; its `closed` resolves when jobs, pool and threads are gone. */
+  /** open → shutting-down → closing → shut-down; its `closed` resolves when jobs, pool and threads are gone. */
   readonly #lifecycle = new ExecutorLifecycle();
 
   constructor(options?: ThreadPoolExecutorOptions) {
@@ -88,7 +88,7 @@ export class ThreadPoolExecutor {
       resourceLimits,
       cancelGraceMs,
       onSettled: () => {
-        if (this.#lifecycle.state === 'shutting down') this.#closeIfIdle();
+        if (this.#lifecycle.state === 'shutting-down') this.#closeIfIdle();
       },
     });
   }
@@ -113,11 +113,7 @@ export class ThreadPoolExecutor {
    * await executor.shutdown();
    * ```
    */
-  run<A extends unknown[], R>(
-    fn: JobFunction<A, R>,
-    args: A,
-    options?: ExecutorRunOptions,
-  ): Promise<Awaited<R>> {
+  run<A extends unknown[], R>(fn: JobFunction<A, R>, args: A, options?: SignalOptions): Promise<Awaited<R>> {
     const spec = jobSpecOf(fn, 'ThreadPoolExecutor.run');
     if (!Array.isArray(args)) {
       throw new TypeError(`ThreadPoolExecutor.run: args must be an array, received ${describe(args)}`);
@@ -289,7 +285,7 @@ export class ThreadPoolExecutor {
     const scope = storage.getStore();
     if (scope === undefined) return closed;
     if (scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (this.#lifecycle.state === 'shut down') return Promise.resolve();
+    if (this.#lifecycle.state === 'shut-down') return Promise.resolve();
     const waiter = new Waiter<void>('ThreadPoolExecutor.shutdown');
     waiter.park(scope, undefined);
     closed.then(() => waiter.resolve());
@@ -331,7 +327,7 @@ export class ThreadPoolExecutor {
   #checkOpen(where: string): void {
     if (this.#lifecycle.state !== 'open') {
       throw new InvalidStateError(
-        `${where}: the executor is ${this.#lifecycle.publicState}; it accepts no new jobs`,
+        `${where}: the executor is ${this.#lifecycle.publicState === 'shut-down' ? 'shut down' : 'shutting down'}; it accepts no new jobs`,
       );
     }
   }
@@ -340,12 +336,12 @@ export class ThreadPoolExecutor {
 
   #beginShutdown(cancelFutures: boolean): Promise<void> {
     const lifecycle = this.#lifecycle;
-    if (lifecycle.state === 'open') lifecycle.to('shutting down');
+    if (lifecycle.state === 'open') lifecycle.to('shutting-down');
     if (cancelFutures) {
       const reason = new CancelledError('The ThreadPoolExecutor was shut down before this job started');
       this.#jobs.cancelNotStarted(reason);
     }
-    if (lifecycle.state === 'shutting down') this.#closeIfIdle();
+    if (lifecycle.state === 'shutting-down') this.#closeIfIdle();
     return lifecycle.closed;
   }
 
@@ -359,6 +355,6 @@ export class ThreadPoolExecutor {
 
   #close(): void {
     this.#lifecycle.to('closing');
-    this.#jobs.threads.destroy().then(() => this.#lifecycle.to('shut down'));
+    this.#jobs.threads.destroy().then(() => this.#lifecycle.to('shut-down'));
   }
 }

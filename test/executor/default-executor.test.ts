@@ -15,11 +15,11 @@ test('each run has its own default executor, shut down when the run ends', async
     assert.equal(await toThread((x: number) => x + 1, 1), 2);
     const nested = await run(async () => defaultExecutor());
     assert.notEqual(nested, executor, 'a nested run has its own');
-    assert.equal(nested.statistics().state, 'shut down');
+    assert.equal(nested.statistics().state, 'shut-down');
     assert.equal(executor.statistics().state, 'open', 'the outer run goes on');
     return executor;
   });
-  assert.equal(first.statistics().state, 'shut down');
+  assert.equal(first.statistics().state, 'shut-down');
   assert.equal(activeWorkerCount(), 0);
   const second = await run(async () => defaultExecutor());
   assert.notEqual(second, first);

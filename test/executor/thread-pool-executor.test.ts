@@ -356,11 +356,11 @@ describe('ThreadPoolExecutor: shutdown', () => {
     });
     await sleep(20);
     assert.equal(shutDown, false, 'shutdown waits for the running job');
-    assert.equal(executor.statistics().state, 'shutting down');
+    assert.equal(executor.statistics().state, 'shutting-down');
     release(flags);
     assert.equal(typeof (await running), 'number');
     await closing;
-    assert.equal(executor.statistics().state, 'shut down');
+    assert.equal(executor.statistics().state, 'shut-down');
     await closeAndCheck(executor);
   });
 
@@ -427,7 +427,7 @@ describe('ThreadPoolExecutor: shutdown', () => {
       kept = executor;
       assert.equal(await executor.run((x: number) => x + 1, [1]), 2);
     }
-    assert.equal(kept.statistics().state, 'shut down');
+    assert.equal(kept.statistics().state, 'shut-down');
     assert.equal(activeWorkerCount(), 0);
   });
 });
