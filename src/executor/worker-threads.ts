@@ -81,6 +81,7 @@ export class WorkerThreads {
   readonly #threads = new Set<Worker>();
   /** Resolves `destroy()` once the last thread has exited. */
   #onAllExited: (() => void) | undefined = undefined;
+  #destroyed = false;
 
   constructor(options: WorkerThreadsOptions) {
     this.#options = options;
@@ -93,6 +94,9 @@ export class WorkerThreads {
 
   /** Hands a job to piscina (starting the pool on first use). */
   run(message: JobMessage, options: RunOptions): Promise<unknown> {
+    // After destroy() no pool may start again: its threads would outlive the executor (and destroy() would wait
+    // for them forever).
+    if (this.#destroyed) return Promise.reject(new Error('Terminating worker thread'));
     const pool = this.#pool ?? this.#createPool();
     return pool.run(message, options);
   }
@@ -112,7 +116,8 @@ export class WorkerThreads {
     const pool = this.#pool;
     if (pool === undefined) return;
     for (const worker of pool.threads) {
-      if (this.#threads.has(worker)) continue;
+      // threadId is -1 once a thread has stopped: its 'exit' may already be past.
+      if (this.#threads.has(worker) || worker.threadId === -1) continue;
       this.#threads.add(worker);
       liveWorkers.add(worker);
       worker.once('exit', () => {
@@ -125,15 +130,18 @@ export class WorkerThreads {
 
   /** Destroys the pool and resolves once every thread has exited (a failure is a warning, not an error). */
   async destroy(): Promise<void> {
+    this.#destroyed = true;
     const pool = this.#pool;
     this.#pool = undefined;
-    if (pool !== undefined) {
-      await pool.destroy().then(undefined, (err: unknown) => {
-        process.emitWarning(`Destroying a ThreadPoolExecutor's threads failed: ${String(err)}`, {
-          type: 'AsyncioWarning',
-        });
+    // piscina rejects the jobs it still holds and terminates its threads. We wait for the threads ourselves rather
+    // than for piscina's promise: a thread that answered a job piscina had already dropped during the destroy is
+    // one piscina's bookkeeping may lose, so every thread still running is terminated here too.
+    pool?.destroy().then(undefined, (err: unknown) => {
+      process.emitWarning(`Destroying a ThreadPoolExecutor's threads failed: ${String(err)}`, {
+        type: 'AsyncioWarning',
       });
-    }
+    });
+    for (const worker of this.#threads) worker.terminate().then(noop, noop);
     if (this.#threads.size === 0) return;
     await new Promise<void>((resolve) => {
       this.#onAllExited = resolve;
