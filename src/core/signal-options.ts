@@ -11,8 +11,10 @@
  * @example
  * ```ts
  * import { Queue, type SignalOptions } from 'asyncio-ts';
- * const options: SignalOptions = { signal: AbortSignal.timeout(1000) };
- * await new Queue<number>().get(options).catch((err) => err.name); // 'TimeoutError' after a second
+ * const controller = new AbortController();
+ * const options: SignalOptions = { signal: controller.signal };
+ * setTimeout(() => controller.abort(), 100);
+ * console.log(await new Queue<number>().get(options).catch((err: Error) => err.name)); // 'AbortError'
  * ```
  */
 export interface SignalOptions {
