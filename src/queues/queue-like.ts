@@ -3,6 +3,7 @@
  * `T | Promise<T>`, so `await q.getNowait()` is right for both.
  * @module
  */
+import { QueueShutDown } from '../core/errors.js';
 import type { SignalOptions } from '../sync/options.js';
 
 /**
@@ -35,4 +36,24 @@ export interface QueueLike<T> extends AsyncIterable<T> {
   qsize(): number | Promise<number>;
   /** Stops puts (and with `immediate`, drops the items left); gets drain, then throw `QueueShutDown`. */
   shutdown(immediate?: boolean): void | Promise<void>;
+}
+
+/**
+ * Yields `queue.get()`'s items until the queue is shut down and drained (its `QueueShutDown` ends the loop): the
+ * body of `for await` over a `Queue` and a `RedisQueue` alike.
+ * @internal
+ */
+export async function* itemsUntilShutDown<T>(queue: {
+  get(): Promise<T>;
+}): AsyncGenerator<T, void, undefined> {
+  for (;;) {
+    let item: T;
+    try {
+      item = await queue.get();
+    } catch (err) {
+      if (err instanceof QueueShutDown) return;
+      throw err;
+    }
+    yield item;
+  }
 }

@@ -26,6 +26,7 @@ import { Waiter, WaiterQueue } from '../core/waiter.js';
 import { signalOf } from '../sync/options.js';
 import type { ItemStore } from './item-store.js';
 import type { QueueLike } from './queue-like.js';
+import { itemsUntilShutDown } from './queue-like.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /**
@@ -449,17 +450,8 @@ export class Queue<T> implements QueueLike<T> {
    * for await (const n of queue) console.log(n); // 1, 2
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (err) {
-        if (err instanceof QueueShutDown) return;
-        throw err;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return itemsUntilShutDown(this);
   }
 
   /**

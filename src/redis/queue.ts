@@ -8,7 +8,7 @@ import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from '../core/errors.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
-import type { QueueLike } from '../queues/queue-like.js';
+import { itemsUntilShutDown, type QueueLike } from '../queues/queue-like.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import type { RedisConnection } from './connection.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -329,17 +329,8 @@ export class RedisQueue<T> implements QueueLike<T> {
    * for await (const job of jobs) { await handle(job); jobs.taskDone(); }
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (err) {
-        if (err instanceof QueueShutDown) return;
-        throw err;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return itemsUntilShutDown(this);
   }
 
   /** @internal */
