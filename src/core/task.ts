@@ -92,20 +92,13 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   /** @internal */ runNext: Task<unknown> | undefined = undefined;
   /** @internal the first callback inline: most tasks have at most one. */ private cb0: Callback | undefined;
   /** @internal */ private tag0 = 0;
-  /** @internal */ private moreCallbacks: Array<[Callback, number]> | undefined = undefined;
   /** @internal library waiters parked in this task's scopes that count it as blocked (`RunState.blockedTasks`). */
   parkedWaits = 0;
   /** @internal set once the outcome was observed (await, result(), exception(), a callback). */
   retrieved = false;
-  /** @internal set by src/debug only while a debug, trace or dump session records this run. */
-  debugInfo: TaskDebugInfo | undefined = undefined;
   /** @internal */ private cancelRequests = 0;
-  /** @internal the task this one last started awaiting (still pending), to refuse await cycles. */
-  awaitingTask: Task<unknown> | undefined = undefined;
-  /** @internal the `createTask({ signal })` option, listened to until the task ends. */
-  private abortSignal: AbortSignal | undefined = undefined;
-  /** @internal a promise for awaiters outside every task (no scope to park in). */
-  private plainPromise: Promise<T> | undefined = undefined;
+  /** @internal what few tasks need, made on first use (see {@link TaskRare}). */
+  private rare: TaskRare | undefined = undefined;
 
   /** @internal use {@link createTask} or a TaskGroup. */
   constructor(
@@ -122,6 +115,29 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     this.id = nextTaskId++;
     run.add(this as Task<unknown>);
     if (taskCreateChannel.hasSubscribers) publishTaskCreate(this as Task<unknown>, storage.getStore()?.task);
+  }
+
+  /** @internal set by src/debug only while a debug, trace or dump session records this run. */
+  get debugInfo(): TaskDebugInfo | undefined {
+    return this.rare?.debugInfo;
+  }
+  set debugInfo(info: TaskDebugInfo | undefined) {
+    this.rareFields().debugInfo = info;
+  }
+
+  /** @internal the task this one last started awaiting (still pending), to refuse await cycles. */
+  get awaitingTask(): Task<unknown> | undefined {
+    return this.rare?.awaitingTask;
+  }
+  set awaitingTask(task: Task<unknown> | undefined) {
+    if (task !== undefined || this.rare !== undefined) this.rareFields().awaitingTask = task;
+  }
+
+  /** @internal */
+  private rareFields(): TaskRare {
+    let rare = this.rare;
+    if (rare === undefined) rare = this.rare = new TaskRare();
+    return rare;
   }
 
   /** The task's name (`Task-<n>` unless one was given). */
@@ -257,22 +273,23 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
 
   /** @internal */
   private plainWait(): Promise<T> {
-    let promise = this.plainPromise;
+    const rare = this.rareFields();
+    let promise = rare.plainPromise as Promise<T> | undefined;
     if (promise === undefined) {
       const waiter = new TaskWaiter<T>(this);
       this.addCallback(waiter, 0);
-      promise = this.plainPromise = waiter.promise;
+      promise = rare.plainPromise = waiter.promise;
     }
     return promise;
   }
 
   /** @internal */
   addCallback(callback: Callback, tag: number): void {
-    if (this.cb0 === undefined && this.moreCallbacks === undefined) {
+    if (this.cb0 === undefined && this.rare?.moreCallbacks === undefined) {
       this.cb0 = callback;
       this.tag0 = tag;
     } else {
-      (this.moreCallbacks ??= []).push([callback, tag]);
+      (this.rareFields().moreCallbacks ??= []).push([callback, tag]);
     }
   }
 
@@ -283,7 +300,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       this.cb0 = undefined;
       removed++;
     }
-    const more = this.moreCallbacks;
+    const more = this.rare?.moreCallbacks;
     if (more !== undefined) {
       for (let i = more.length - 1; i >= 0; i--) {
         if (more[i]![0] === callback) {
@@ -299,13 +316,14 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   markRetrieved(): void {
     if (this.retrieved) return;
     this.retrieved = true;
-    if (this.debugInfo !== undefined) this.debugInfo.retrieved = true;
+    const debugInfo = this.rare?.debugInfo;
+    if (debugInfo !== undefined) debugInfo.retrieved = true;
     if (this.stateCode === REJECTED) forgetUnretrieved(this as Task<unknown>);
   }
 
   /** @internal listener for the `createTask({ signal })` option. */
   handleEvent(): void {
-    this.cancel(this.abortSignal?.reason);
+    this.cancel(this.rare?.abortSignal?.reason);
   }
 
   /** @internal */
@@ -314,7 +332,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       this.cancel(signal.reason);
       return;
     }
-    this.abortSignal = signal;
+    this.rareFields().abortSignal = signal;
     signal.addEventListener('abort', this);
   }
 
@@ -359,10 +377,11 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     if (code === REJECTED) noteOrigin(this as Task<unknown>, outcome); // before the parent link goes
     this.detachFromParent();
     this.run.remove(this as Task<unknown>);
-    const signal = this.abortSignal;
+    const rare = this.rare;
+    const signal = rare?.abortSignal;
     if (signal !== undefined) {
       signal.removeEventListener('abort', this);
-      this.abortSignal = undefined;
+      rare!.abortSignal = undefined;
     }
     if (taskFinishChannel.hasSubscribers) {
       publishTaskFinish(
@@ -372,7 +391,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       );
     }
     const cb0 = this.cb0;
-    const more = this.moreCallbacks;
+    const more = rare?.moreCallbacks;
     if (code === REJECTED && !this.retrieved && !observesOutcome(cb0, more)) {
       rememberUnretrieved(this as Task<unknown>);
     }
@@ -381,7 +400,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       invokeCallback(cb0, this as Task<unknown>, this.tag0);
     }
     if (more !== undefined) {
-      this.moreCallbacks = undefined;
+      rare!.moreCallbacks = undefined;
       for (const [callback, tag] of more) invokeCallback(callback, this as Task<unknown>, tag);
     }
   }
@@ -394,6 +413,19 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   get [Symbol.toStringTag](): string {
     return 'Task';
   }
+}
+
+/**
+ * What few tasks use, kept out of `Task` itself: a pending task's size is what a burst of 100,000 costs in
+ * garbage collection (each field is 8 bytes on every task), and most tasks have one done callback, no
+ * `signal` option, no debug session, and are awaited from inside a task.
+ */
+class TaskRare {
+  moreCallbacks: Array<[Callback, number]> | undefined = undefined;
+  debugInfo: TaskDebugInfo | undefined = undefined;
+  awaitingTask: Task<unknown> | undefined = undefined;
+  abortSignal: AbortSignal | undefined = undefined;
+  plainPromise: Promise<unknown> | undefined = undefined;
 }
 
 let sharedCancelled: CancelledError | undefined;

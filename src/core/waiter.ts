@@ -30,6 +30,18 @@ const WAITING = 0;
 const GRANTED = 1;
 const SETTLED = 2;
 
+/**
+ * The executor of every waiter's promise: one shared function that hands the resolving functions over through
+ * two module slots (a promise runs its executor synchronously), instead of a closure over the waiter made per
+ * wait, which was one allocation of each sleep, acquire or get.
+ */
+let capturedResolve: ((value: unknown) => void) | undefined;
+let capturedReject: ((reason: unknown) => void) | undefined;
+function captureResolvers(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve as (value: unknown) => void;
+  capturedReject = reject;
+}
+
 /** @internal */
 export class Waiter<T> {
   readonly promise: Promise<T>;
@@ -64,13 +76,13 @@ export class Waiter<T> {
 
   constructor(label = 'wait') {
     this.label = label;
-    const executor = (resolve: (value: T) => void, reject: (reason: unknown) => void): void => {
-      this.resolveFn = resolve as (value: unknown) => void;
-      this.rejectFn = reject;
-    };
     // Debug mode swaps in a promise that notices whether it is ever awaited (one branch when off).
     const tracker = awaitTracker;
-    this.promise = tracker === undefined ? new Promise<T>(executor) : tracker<T>(executor, this);
+    this.promise =
+      tracker === undefined ? new Promise<T>(captureResolvers) : tracker<T>(captureResolvers, this);
+    this.resolveFn = capturedResolve!;
+    this.rejectFn = capturedReject!;
+    capturedResolve = capturedReject = undefined;
   }
 
   /** A one-line description of the wait, e.g. `'sleep 500 ms'`. */
