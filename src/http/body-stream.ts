@@ -6,6 +6,7 @@
  * @module
  */
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Waiter } from '../core/waiter.js';
 import { Decoder, type DecoderSink } from './decoder.js';
@@ -197,7 +198,7 @@ export class BodyStream implements DecoderSink {
 
   /** The whole body if it is here and may be read now (the common case: small bodies), else undefined. */
   ifReady(scope: CancelScope | undefined): Buffer | undefined {
-    if (scope !== undefined && scope.cancelReason !== undefined) return undefined;
+    if (cancelledReason(scope) !== undefined) return undefined;
     const whole = this.whole;
     if (whole !== undefined) return whole;
     if (!this.complete || this.refusal(true) !== undefined) return undefined;
@@ -206,7 +207,8 @@ export class BodyStream implements DecoderSink {
 
   /** The whole body, decoded. A checkpoint for the caller (its scope is passed in). */
   readAll(scope: CancelScope | undefined): Promise<Buffer> {
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const whole = this.whole;
     if (whole !== undefined) return Promise.resolve(whole);
     const refusal = this.refusal(true);
@@ -223,7 +225,8 @@ export class BodyStream implements DecoderSink {
 
   /** The next decoded chunk, or the end. A checkpoint for the caller. */
   next(scope: CancelScope | undefined): Promise<IteratorResult<Uint8Array>> {
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
+    const cancelled = cancelledReason(scope);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     const refusal = this.refusal(false);
     if (refusal !== undefined) return Promise.reject(refusal);
     this.mode = STREAM;

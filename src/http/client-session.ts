@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
+import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
@@ -311,8 +312,8 @@ export class ClientSession implements AsyncDisposable {
     const settings = options === undefined ? this.defaults : resolveSettings(options, this.defaults, where);
     if (this.state !== 'open') return Promise.reject(this.closedError());
     const scope = storage.getStore();
-    if (scope !== undefined && scope.cancelReason !== undefined) return Promise.reject(scope.cancelReason);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
     return new RequestPlan(this as SessionCore, settings, scope, signal).run(hop);
   }
 
