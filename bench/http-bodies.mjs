@@ -5,7 +5,7 @@
 // Servers, both on 127.0.0.1 and each in its own process: a node:http server answering with a fixed body
 // (1 MiB or 136 bytes), and nginx serving the same two files when nginx is installed (generated config under
 // .tmp/, stopped at the end). Workloads: `big` = 400 GETs of 1 MiB, 8 at a time, body read whole
-// (`bytes()` / undici `body.arrayBuffer()`) and streamed (`for await`); `small` = 4,000 GETs of 136 bytes,
+// (`bytes()` / undici `body.arrayBuffer()`) and streamed (`for await`); `small` = 20,000 GETs of 136 bytes (after 4,000 to warm up),
 // 64 at a time, `text()`. Each (node, server, workload, client) is measured in a fresh process after a warm-up,
 // the clients alternating round-robin for several rounds; the table gives the median throughput, the ratio to
 // raw undici of the same round set (>1: faster than undici) and the client's CPU µs per request.
@@ -23,7 +23,7 @@ const BIG = Buffer.alloc(1024 * 1024, 'asyncio-ts ');
 const SMALL = Buffer.from('hello from the small body\n'.repeat(5).slice(0, 136));
 const LOADS = {
   big: { path: '/big.bin', n: 400, concurrency: 8, bytes: BIG.length, warmup: 40 },
-  small: { path: '/small.txt', n: 4000, concurrency: 64, bytes: SMALL.length, warmup: 400 },
+  small: { path: '/small.txt', n: 20000, concurrency: 64, bytes: SMALL.length, warmup: 4000 },
 };
 const CLIENTS = ['undici', 'undici-stream', 'session', 'session-stream'];
 

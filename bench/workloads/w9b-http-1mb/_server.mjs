@@ -1,4 +1,4 @@
-// The server of W10, in its own process (its work is not billed to the client measured): node:http with
+// The server of W9b, in its own process (its work is not billed to the client measured): node:http with
 // keep-alive on 127.0.0.1, answering every request with the same 1 MiB body. Prints its port, then serves
 // until its stdin closes.
 import { createServer } from 'node:http';

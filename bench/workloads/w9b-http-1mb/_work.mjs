@@ -1,4 +1,4 @@
-// Shared by every W10 implementation: the server in a child process, the load (400 GETs of 1 MiB, 8 at a
+// Shared by every W9b implementation: the server in a child process, the load (400 GETs of 1 MiB, 8 at a
 // time, each body read whole or streamed) and the check (every byte arrived).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
