@@ -4,11 +4,12 @@
 //
 // Servers, both on 127.0.0.1 and each in its own process: a node:http server answering with a fixed body
 // (1 MiB or 136 bytes), and nginx serving the same two files when nginx is installed (generated config under
-// .tmp/, stopped at the end). Workloads: `big` = 400 GETs of 1 MiB, 8 at a time, body read whole
-// (`bytes()` / undici `body.arrayBuffer()`) and streamed (`for await`); `small` = 20,000 GETs of 136 bytes (after 4,000 to warm up),
-// 64 at a time, `text()`. Each (node, server, workload, client) is measured in a fresh process after a warm-up,
-// the clients alternating round-robin for several rounds; the table gives the median throughput, the ratio to
-// raw undici of the same round set (>1: faster than undici) and the client's CPU µs per request.
+// .tmp/, stopped at the end). Workloads: `big` = 400 GETs of 1 MiB, 8 at a time; `small` = 20,000 GETs of
+// 136 bytes, 64 at a time (after 4,000 to warm the JIT); each body read whole (`bytes()` / undici
+// `body.arrayBuffer()`) and streamed (`for await`). Each (node, server, workload, client) is measured in a
+// fresh process after a warm-up, the clients alternating round-robin for several rounds; the table gives the
+// median throughput, the ratio to raw undici of the same round set (>1: faster than undici) and the
+// client's CPU µs per request.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
