@@ -1,14 +1,6 @@
-/**
- * `PermitPool`: what `RedisSemaphore` and `RedisLock` share. On the server, one sorted set per key holds the
- * holders, each scored by the time its lease runs out (server time, so clocks of the clients do not matter),
- * and one counter hands out fencing tokens. Every operation is one Lua script, atomic on the server.
- * @module
- */
-import { cancelledReason } from '../core/cancelled.js';
-import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction } from '../core/validate.js';
-import { type SignalOptions, signalOf } from '../sync/options.js';
+import type { SignalOptions } from '../sync/options.js';
 import { type RedisConnection, script } from './connection.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RedisPermit } from './permit.js';
@@ -112,13 +104,7 @@ export abstract class PermitPool {
    * than the client retries, `InvalidStateError` if the connection is closed.
    */
   acquire(options?: SignalOptions): Promise<RedisPermit> {
-    const where = `${this.kind}.acquire`;
-    const signal = signalOf(options, where);
-    this.conn.check(where);
-    const scope = storage.getStore();
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) return Promise.reject(cancelled);
-    return this.line.wait(where, scope, signal);
+    return this.line.enter(`${this.kind}.acquire`, options);
   }
 
   /** Runs `fn` while holding a permit, and releases it however `fn` ends. */

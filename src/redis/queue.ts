@@ -206,13 +206,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    * ```
    */
   get(options?: SignalOptions): Promise<T> {
-    const where = 'RedisQueue.get';
-    const signal = signalOf(options, where);
-    this.conn.check(where);
-    const scope = storage.getStore();
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) return Promise.reject(cancelled);
-    return this.getters.wait(where, scope, signal).then(itemOf);
+    return this.getters.enter('RedisQueue.get', options).then(itemOf);
   }
 
   /**
@@ -274,13 +268,7 @@ export class RedisQueue<T> implements QueueLike<T> {
    * ```
    */
   join(options?: SignalOptions): Promise<void> {
-    const where = 'RedisQueue.join';
-    const signal = signalOf(options, where);
-    this.conn.check(where);
-    const scope = storage.getStore();
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) return Promise.reject(cancelled);
-    return this.joiners.wait(where, scope, signal);
+    return this.joiners.enter('RedisQueue.join', options);
   }
 
   /**

@@ -1,14 +1,6 @@
-/**
- * `RedisRateLimiter`: one token bucket shared by every process using the key. GCRA in one Lua script (a single
- * "theoretical arrival time" per key, read against the server's clock), so a check is one round trip and
- * nothing ticks while nobody waits; a waiter sleeps exactly until the server says a token is due.
- * @module
- */
-import { cancelledReason } from '../core/cancelled.js';
-import { storage } from '../core/context.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import type { RateLimiterLike } from '../sync/like.js';
-import { type SignalOptions, signalOf } from '../sync/options.js';
+import type { SignalOptions } from '../sync/options.js';
 import { type RedisConnection, script } from './connection.js';
 import { checkConnection, checkKey, checkLeaseMs } from './validate.js';
 import { type Attempt, WaitLine } from './wait-line.js';
@@ -123,13 +115,7 @@ export class RedisRateLimiter implements RateLimiterLike {
    * ```
    */
   acquire(options?: SignalOptions): Promise<void> {
-    const where = 'RedisRateLimiter.acquire';
-    const signal = signalOf(options, where);
-    this.conn.check(where);
-    const scope = storage.getStore();
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) return Promise.reject(cancelled);
-    return this.line.wait(where, scope, signal);
+    return this.line.enter('RedisRateLimiter.acquire', options);
   }
 
   /**

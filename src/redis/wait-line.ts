@@ -7,7 +7,10 @@
  * @module
  */
 import type { CancelScope } from '../core/cancel-scope.js';
+import { cancelledReason } from '../core/cancelled.js';
+import { storage } from '../core/context.js';
 import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { type SignalOptions, signalOf } from '../sync/options.js';
 import type { ActivePart, RedisConnection } from './connection.js';
 
 /** What one attempt says: granted (with the value), or the milliseconds to sleep at most (Infinity: until woken). @internal */
@@ -57,6 +60,20 @@ export class WaitLine<T> implements ActivePart {
 
   get size(): number {
     return this.waiters.size;
+  }
+
+  /**
+   * The opening of a waiting call on this line (`where` names it in errors): checks `options` and the
+   * connection, throws nothing later than that, then is a checkpoint (a cancelled caller or an aborted
+   * signal rejects at once) and queues the caller.
+   */
+  enter(where: string, options: SignalOptions | undefined): Promise<T> {
+    const signal = signalOf(options, where);
+    this.conn.check(where);
+    const scope = storage.getStore();
+    const cancelled = cancelledReason(scope, signal);
+    if (cancelled !== undefined) return Promise.reject(cancelled);
+    return this.wait(where, scope, signal);
   }
 
   /** Queues a waiter (its call already passed its checkpoint) and starts the line if it is idle. */
