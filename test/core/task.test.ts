@@ -11,8 +11,10 @@ import {
   run,
   sleep,
   type Task,
+  timeout,
 } from 'asyncio-ts';
-import { assertNoTimers } from '../helpers/leaks.js';
+import { abortListenerCount, assertNoAbortListeners, assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('a task starts after the creating code finishes its synchronous run, in creation order', async () => {
   const events: string[] = [];
@@ -243,8 +245,36 @@ test('createTask({ signal }) cancels the task when the signal aborts, and stops 
     controller.abort(new Error('stop'));
     await assert.rejects(async () => task, CancelledError);
 
+    assertNoAbortListeners(controller.signal, 'aborted');
+
     const already = createTask(() => sleep(1000), { signal: AbortSignal.abort() });
     await assert.rejects(async () => already, CancelledError);
+  });
+});
+
+test('createTask({ signal }) lets go of the signal however the task ends', async () => {
+  await runVirtual(async () => {
+    const boom = new Error('boom');
+    const endings: Record<string, [body: () => Promise<unknown>, end: (task: Task<unknown>) => void]> = {
+      fulfilled: [() => sleep(10, 'ok'), () => {}],
+      rejected: [() => sleep(10).then(() => Promise.reject(boom)), () => {}],
+      'timed out inside': [() => timeout(10, () => sleep(60_000)), () => {}],
+      cancelled: [() => sleep(60_000), (task) => task.cancel()],
+      'cancelled before it started': [() => sleep(60_000), () => {}],
+    };
+    for (const [ending, [body, end]] of Object.entries(endings)) {
+      const { signal } = new AbortController();
+      const task = createTask(body, { signal });
+      if (ending === 'cancelled before it started') task.cancel();
+      else {
+        await checkpoint();
+        assert.equal(abortListenerCount(signal), 1, `${ending}: the pending task listens`);
+        end(task);
+      }
+      await task.then(undefined, () => undefined);
+      assert.equal(task.done(), true);
+      assertNoAbortListeners(signal, ending);
+    }
   });
 });
 

@@ -21,6 +21,7 @@ import {
   waitFor,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 const isShutDown = (err: unknown) => err instanceof QueueShutDown;
 const isCancelled = (err: unknown) => err instanceof CancelledError;
@@ -594,6 +595,33 @@ describe('Queue cancellation and signals', () => {
     await assert.rejects(putting, isReason);
     await assert.rejects(joining, isReason);
     assert.deepEqual([q.statistics().putters, q.statistics().joiners, q.qsize()], [0, 0, 1]);
+  });
+
+  test('{ signal }: get, put and join (of each kind of queue) let go of the signal however they end', async () => {
+    for (const Kind of [Queue, LifoQueue, PriorityQueue]) {
+      for (const call of ['get', 'put', 'join', 'shut down'] as const) {
+        await checkSignalEndings(() => {
+          const q = new Kind<number>(1);
+          if (call !== 'get' && call !== 'shut down') q.putNowait(1);
+          return {
+            wait: (signal) =>
+              call === 'put'
+                ? q.put(2, { signal })
+                : call === 'join'
+                  ? q.join({ signal })
+                  : q.get({ signal }),
+            release: () => {
+              if (call === 'get') q.putNowait(3);
+              else if (call === 'put') q.getNowait();
+              else if (call === 'join') {
+                q.getNowait();
+                q.taskDone();
+              } else q.shutdown(); // the getter rejects with QueueShutDown
+            },
+          };
+        });
+      }
+    }
   });
 
   test('a cancelled task that iterates the queue loses no item', async () => {

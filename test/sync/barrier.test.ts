@@ -11,6 +11,7 @@ import {
   run,
   type Task,
 } from 'asyncio-ts';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 const N = 5;
 
@@ -348,4 +349,16 @@ test('statistics, inspect and label', async () => {
     await assert.rejects(Promise.resolve(t), BrokenBarrierError);
     assert.equal(inspect(barrier), '<Barrier parties=3 waiting=0 broken=true>');
   });
+});
+
+test('{ signal }: wait lets go of the signal however it ends (the last party arriving, or reset)', async () => {
+  for (const release of ['last party', 'reset'] as const) {
+    await checkSignalEndings(() => {
+      const barrier = new Barrier(2);
+      return {
+        wait: (signal) => barrier.wait({ signal }),
+        release: () => (release === 'reset' ? barrier.reset() : void barrier.wait()),
+      };
+    });
+  }
 });

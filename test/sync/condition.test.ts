@@ -17,6 +17,7 @@ import {
   waitFor,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 test('test_wait: notify wakes in order; a woken waiter runs only once it has the lock back', async () => {
   await run(async () => {
@@ -457,4 +458,33 @@ test('statistics, inspect and labels', async () => {
     await cond.runExclusive(() => cond.notify());
     await t;
   });
+});
+
+test('{ signal }: wait, waitFor and acquire let go of the signal however they end', async () => {
+  for (const call of ['wait', 'waitFor', 'acquire'] as const) {
+    await checkSignalEndings(() => {
+      const lock = new Lock();
+      const cond = new Condition(lock);
+      let ready = false;
+      const held = call === 'acquire' ? lock.tryAcquire() : undefined;
+      return {
+        wait: async (signal) => {
+          if (call === 'acquire') return (await cond.acquire({ signal })).release();
+          await cond.acquire();
+          try {
+            return call === 'wait'
+              ? await cond.wait({ signal })
+              : await cond.waitFor(() => ready, { signal });
+          } finally {
+            cond.release();
+          }
+        },
+        release: () => {
+          if (held !== undefined) return held.release();
+          ready = true;
+          void cond.runExclusive(() => cond.notifyAll());
+        },
+      };
+    });
+  }
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { CancelledError, checkpoint, createTask, Event, run } from 'asyncio-ts';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 test('test_wait: set() wakes every waiter; a waiter that arrives later passes at once', async () => {
   await run(async () => {
@@ -110,5 +111,12 @@ test('statistics, inspect and label', async () => {
     ev.set();
     await t;
     assert.equal(inspect(ev), '<Event set=true waiters=0>');
+  });
+});
+
+test('{ signal }: wait lets go of the signal however it ends', async () => {
+  await checkSignalEndings(() => {
+    const ev = new Event();
+    return { wait: (signal) => ev.wait({ signal }), release: () => ev.set() };
   });
 });

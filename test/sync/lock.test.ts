@@ -15,6 +15,7 @@ import {
   timeout,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 test('an uncontended acquire settles without a macrotask and returns a Permit', async () => {
   const lock = new Lock();
@@ -446,4 +447,20 @@ test('runExclusive waiter whose signal aborts in the turn of the release: fn nev
   await assert.rejects(b, /too late/);
   assert.equal(ran, false);
   assert.equal(lock.locked(), false);
+});
+
+test('{ signal }: acquire and runExclusive let go of the signal however they end', async () => {
+  for (const call of ['acquire', 'runExclusive'] as const) {
+    await checkSignalEndings(() => {
+      const lock = new Lock();
+      const held = lock.tryAcquire()!;
+      return {
+        wait: (signal) =>
+          call === 'acquire'
+            ? lock.acquire({ signal }).then((permit) => permit.release())
+            : lock.runExclusive(() => 'ran', { signal }),
+        release: () => held.release(),
+      };
+    });
+  }
 });

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { CancelledError, checkpoint, createTask, now, RateLimiter, run, type Task } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 /** Starts `n` tasks that each acquire once and record the clock time they got through. */
 function acquirers(limiter: RateLimiter, n: number, log: Array<[number, number]>): Task<void>[] {
@@ -291,4 +292,12 @@ test("the run's VirtualClock drives the limiter (autojump: an hour of throttling
   assert.deepEqual(times.slice(0, 4), [0, 0, 30_000, 60_000]);
   assert.equal(times.at(-1), 118 * 30_000); // 2 at once, then one every 30 s
   await assertNoTimers();
+});
+
+test('{ signal }: acquire lets go of the signal however it ends (the token comes on the virtual clock)', async () => {
+  await checkSignalEndings(() => {
+    const limiter = new RateLimiter(1, 120_000); // the next token comes after the 60 s timeout of the check
+    assert.equal(limiter.tryAcquire(), true);
+    return { wait: (signal) => limiter.acquire({ signal }), release: () => {} };
+  });
 });

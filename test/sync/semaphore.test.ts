@@ -14,6 +14,7 @@ import {
   waitFor,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 test('initial value, locked() and value (asyncio test_initial_value_zero, test_semaphore_value)', () => {
   assert.equal(new Semaphore(0).locked(), true);
@@ -412,4 +413,22 @@ test('a long, never-draining line of waiters outside run() stays FIFO (the resol
     'served in call order',
   );
   assert.deepEqual(sem.statistics(), { value: 2, waiters: 0 });
+});
+
+test('{ signal }: acquire (weighted too) and runExclusive let go of the signal however they end', async () => {
+  for (const call of ['acquire', 'weighted acquire', 'runExclusive'] as const) {
+    await checkSignalEndings(() => {
+      const sem = new Semaphore(2);
+      const held = [sem.tryAcquire()!, sem.tryAcquire()!];
+      return {
+        wait: (signal) =>
+          call === 'runExclusive'
+            ? sem.runExclusive(() => 'ran', { signal })
+            : sem.acquire({ signal, weight: call === 'acquire' ? 1 : 2 }).then((permit) => permit.release()),
+        release: () => {
+          for (const permit of held) permit.release();
+        },
+      };
+    });
+  }
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CancelledError, checkpoint, createTask, now, run, sleep } from 'asyncio-ts';
 import { activeResources, assertNoTimers } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 import { runVirtual } from '../helpers/virtual-time.js';
 
 test('real time: sleep resolves with the value after about ms (never early by more than the 1 ms timer tolerance)', async () => {
@@ -101,4 +102,11 @@ test('bad arguments', () => {
     name: 'TypeError',
     message: /options\.signal/,
   });
+});
+
+test('{ signal }: sleep lets go of the signal however it ends', async () => {
+  await checkSignalEndings(() => ({
+    wait: (signal) => sleep(120_000, 'woke', { signal }),
+    release: () => {},
+  }));
 });

@@ -17,7 +17,7 @@ import {
   waitFor,
 } from 'asyncio-ts';
 import { VirtualClock, waitAllTasksBlocked } from 'asyncio-ts/testing';
-import { assertNoTimers } from '../helpers/leaks.js';
+import { abortListenerCount, assertNoAbortListeners, assertNoTimers } from '../helpers/leaks.js';
 
 const HOUR = 60 * 60_000;
 
@@ -319,16 +319,38 @@ test('waitAllTasksBlocked() resolves once the others wait, before autojump moves
   await assertNoTimers();
 });
 
-test('waitAllTasksBlocked() is a cancellable checkpoint', async () => {
+test('waitAllTasksBlocked() is a cancellable checkpoint and lets go of its signal however it ends', async () => {
   await run(async () => {
+    let spins = 0;
     const spinner = createTask(async () => {
-      for (;;) await checkpoint(); // never blocked
+      for (;;) {
+        spins++;
+        await checkpoint(); // never blocked
+      }
     });
-    await assert.rejects(
-      timeout(50, () => waitAllTasksBlocked()),
-      TimeoutError,
+    const ends = { aborted: new AbortController(), 'task cancelled': new AbortController() };
+    const waiting = Object.values(ends).map(({ signal }) =>
+      createTask(() => waitAllTasksBlocked({ signal })),
     );
+    for (const target = spins + 20; spins < target; ) await checkpoint();
+    for (const [ending, { signal }] of Object.entries(ends)) {
+      assert.equal(abortListenerCount(signal), 1, `${ending}: the pending call listens`);
+    }
+    assert.deepEqual(
+      waiting.map((task) => task.done()),
+      [false, false],
+      'not all blocked while the spinner spins',
+    );
+    ends.aborted.abort(new Error('stop'));
+    waiting[1]!.cancel();
+    await assert.rejects(async () => waiting[0]!, /stop/);
+    await assert.rejects(async () => waiting[1]!, CancelledError);
     spinner.cancel();
+    const settled = new AbortController();
+    await createTask(() => waitAllTasksBlocked({ signal: settled.signal }));
+    for (const [ending, { signal }] of [...Object.entries(ends), ['settled', settled] as const]) {
+      assertNoAbortListeners(signal, ending);
+    }
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     await assert.rejects(waitAllTasksBlocked({ signal: controller.signal }), /stop/);
