@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, checkpoint, createTask, run, sleep } from 'asyncio-ts';
+import { CancelledError, checkpoint, createTask, sleep } from 'asyncio-ts';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('cancel() of unnamed tasks shares one CancelledError; named tasks and given reasons get their own', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const a = createTask(() => sleep(10_000));
     const b = createTask(() => sleep(10_000));
     const named = createTask(() => sleep(10_000), { name: 'worker' });
@@ -36,7 +37,7 @@ test('cancel() of unnamed tasks shares one CancelledError; named tasks and given
 });
 
 test('a shared cancellation error stays level-triggered in its task and never reaches another one', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const seen: string[] = [];
     const victim = createTask(async () => {
       try {

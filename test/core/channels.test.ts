@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { test } from 'node:test';
-import { checkpoint, createTask, currentTask, Lock, run, sleep } from 'asyncio-ts';
+import { checkpoint, createTask, currentTask, Lock, sleep } from 'asyncio-ts';
 import {
   channelNames,
   type TaskCreateMessage,
@@ -10,6 +10,7 @@ import {
   type WaitParkMessage,
   type WaitSettleMessage,
 } from 'asyncio-ts/debug';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 /** Subscribes to every asyncio-ts channel for the duration of `body`, recording one line per event. */
 async function recordEvents(body: () => Promise<void>): Promise<string[]> {
@@ -61,7 +62,7 @@ test('the channel names are the documented ones and nobody listens by default', 
 
 test('a third-party subscriber sees task lifecycles and waits, in order, with labels', async () => {
   const log = await recordEvents(() =>
-    run(async () => {
+    runVirtual(async () => {
       const lock = new Lock();
       const held = await lock.acquire(); // uncontended: no wait
       const worker = createTask(
@@ -113,7 +114,7 @@ test('a third-party subscriber sees task lifecycles and waits, in order, with la
 });
 
 test('events stop when the subscriber leaves', async () => {
-  const log = await recordEvents(() => run(() => sleep(1)));
+  const log = await recordEvents(() => runVirtual(() => sleep(1)));
   assert.deepEqual(log, [
     'create main by -',
     'start main',
@@ -125,6 +126,6 @@ test('events stop when the subscriber leaves', async () => {
   const fn = (m: unknown) => after.push(m);
   diagnosticsChannel.subscribe(channelNames.taskCreate, fn);
   diagnosticsChannel.unsubscribe(channelNames.taskCreate, fn);
-  await run(() => sleep(1));
+  await runVirtual(() => sleep(1));
   assert.deepEqual(after, []);
 });

@@ -52,7 +52,7 @@ test('random pushes and removals keep the heap ordered (deterministic pseudo-ran
   );
 });
 
-test('a delay past Node’s 2³¹ ms timer limit neither spins nor wakes early', async () => {
+test('real time: a delay past Node’s 2³¹ ms timer limit neither spins nor wakes early', async () => {
   const overflows: string[] = [];
   const onWarning = (warning: Error): void => {
     if (warning.name === 'TimeoutOverflowWarning') overflows.push(warning.message);
@@ -74,7 +74,7 @@ test('a delay past Node’s 2³¹ ms timer limit neither spins nor wakes early',
   assert.deepEqual(overflows, [], 'no TimeoutOverflowWarning: the timer is never armed past the limit');
 });
 
-test('a deadline beyond the longest OS timer is reached by re-arming, not early', async () => {
+test('real time: a deadline beyond the longest OS timer is reached by re-arming, not early', async () => {
   // The same logic as for 2³¹ ms, with the limit made small enough to watch it work.
   const clock = new SystemClock(15);
   const elapsed = await run(
@@ -88,7 +88,7 @@ test('a deadline beyond the longest OS timer is reached by re-arming, not early'
   assert.ok(elapsed >= 49, `slept ${elapsed} ms for 50`);
 });
 
-test('when run settles, a sleep its tasks left armed does not keep the process alive', async () => {
+test('real time: when run settles, a sleep its tasks left armed does not keep the process alive', async () => {
   await run(async () => {
     await Promise.race([sleep(5), sleep(60_000)]);
   });

@@ -5,16 +5,17 @@ import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   asCompleted,
+  checkpoint,
   createTask,
   gather,
   map,
-  run,
   shield,
   sleep,
   taskGroup,
   wait,
   waitFor,
 } from 'asyncio-ts';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 // DESIGN §3 "Context": a task runs in a copy of its creator's AsyncLocalStorage context, taken at creation.
 
@@ -32,7 +33,7 @@ test('several stores travel together, and the value is the one at creation, not 
   const seen = await user.run('carol', () =>
     request.run(7, async () => {
       const task = createTask(async () => {
-        await sleep(1);
+        await checkpoint(); // outside every run: a turn of the event loop, no timer
         return [user.getStore(), request.getStore()];
       });
       // Changed after creation, before the task starts: the task keeps its copy.
@@ -45,7 +46,7 @@ test('several stores travel together, and the value is the one at creation, not 
 
 test('tasks created in main’s first synchronous stretch see the creator’s context', async () => {
   const values = await user.run('outer', () =>
-    run(async () => {
+    runVirtual(async () => {
       const a = createTask(async () => user.getStore());
       const b = user.run('inner', () => createTask(async () => user.getStore()));
       return [await a, await b];
@@ -55,7 +56,7 @@ test('tasks created in main’s first synchronous stretch see the creator’s co
 });
 
 test('enterWith inside a task leaks neither into the next task of the batch nor into its creator', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     user.enterWith('main');
     const a = createTask(async () => {
       user.enterWith('a');
@@ -74,9 +75,9 @@ test('enterWith inside a task leaks neither into the next task of the batch nor 
 
 test('nested runs: each run’s tasks see the context their creator had', async () => {
   const values = await user.run('r1', () =>
-    run(async () => {
+    runVirtual(async () => {
       const inner = await user.run('r2', () =>
-        run(async () => {
+        runVirtual(async () => {
           const t = createTask(async () => user.getStore());
           return [user.getStore(), await t];
         }),
@@ -90,7 +91,7 @@ test('nested runs: each run’s tasks see the context their creator had', async 
 
 test('taskGroup children created under different als.run values each see their own', async () => {
   const names = ['p', 'q', 'r', 's'];
-  const values = await run(() =>
+  const values = await runVirtual(() =>
     taskGroup(async (tg) => {
       const tasks = names.map((name) =>
         user.run(name, () =>
@@ -111,7 +112,7 @@ test('tasks the combinators start for functions run in the caller’s context', 
     await sleep(1);
     return user.getStore();
   };
-  await run(async () => {
+  await runVirtual(async () => {
     await user.run('gather', async () => assert.deepEqual(await gather(read, read), ['gather', 'gather']));
     await user.run('map', async () =>
       assert.deepEqual(await map(() => read(), [1, 2, 3], { concurrency: 2 }), ['map', 'map', 'map']),
@@ -146,7 +147,7 @@ test('OpenTelemetry: the active span and context values reach child tasks (Async
     const activeSpanId = (): string | undefined => trace.getActiveSpan()?.spanContext().spanId;
     const ctx = trace.setSpan(ROOT_CONTEXT, span).setValue(key, 'acme');
     const seen = await context.with(ctx, () =>
-      run(async () => {
+      runVirtual(async () => {
         const child = createTask(async () => {
           await sleep(1);
           return [activeSpanId(), context.active().getValue(key)];

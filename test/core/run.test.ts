@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CancelledError, checkpoint, createTask, run, sleep } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('run() cancels and awaits tasks still pending when main returns', async () => {
   const events: string[] = [];
-  const result = await run(async () => {
+  const result = await runVirtual(async () => {
     createTask(async () => {
       try {
         await sleep(60_000);
@@ -28,7 +29,7 @@ test('run() rejects with the error of main, after cleaning up', async () => {
   const events: string[] = [];
   const boom = new Error('main failed');
   await assert.rejects(
-    run(async () => {
+    runVirtual(async () => {
       createTask(async () => {
         try {
           await sleep(60_000);
@@ -45,9 +46,9 @@ test('run() rejects with the error of main, after cleaning up', async () => {
 });
 
 test('runs nest: each owns only its own tasks', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const outerTask = createTask(() => sleep(50, 'outer'));
-    const inner = await run(async () => {
+    const inner = await runVirtual(async () => {
       createTask(() => sleep(60_000)); // cancelled when the inner run ends
       return 'inner';
     });
@@ -62,7 +63,7 @@ test('a task exception that nobody retrieves is reported with a warning when its
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on('warning', onWarning);
   try {
-    await run(async () => {
+    await runVirtual(async () => {
       createTask(
         async () => {
           throw new Error('lost error');
@@ -88,7 +89,7 @@ test('a retrieved task exception is not reported', async () => {
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on('warning', onWarning);
   try {
-    await run(async () => {
+    await runVirtual(async () => {
       const t = createTask(async () => {
         throw new Error('seen');
       });

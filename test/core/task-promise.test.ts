@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, createTask, run, sleep, type Task } from 'asyncio-ts';
+import { CancelledError, createTask, sleep, type Task } from 'asyncio-ts';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('task.catch handles a failure and passes a success through, as Promise.prototype.catch', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const failing = createTask(async () => {
       await sleep(1);
       throw new Error('boom');
@@ -23,7 +24,7 @@ test('task.catch handles a failure and passes a success through, as Promise.prot
 });
 
 test('task.finally runs on success, failure and cancellation and keeps the outcome', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const seen: string[] = [];
     assert.equal(await createTask(async () => 'v').finally(() => seen.push('ok')), 'v');
     await assert.rejects(
@@ -49,7 +50,7 @@ test('catch retrieves the outcome: no "never retrieved" warning for a caught tas
   };
   process.on('warning', onWarning);
   try {
-    await run(async () => {
+    await runVirtual(async () => {
       const t = createTask(async () => {
         throw new Error('handled');
       });
@@ -66,7 +67,7 @@ test('catch retrieves the outcome: no "never retrieved" warning for a caught tas
 });
 
 test('then() of a finished failed or cancelled task calls the handler a microtask later, like a rejected promise', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const failed = createTask(async () => {
       throw new Error('boom');
     });

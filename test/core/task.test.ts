@@ -18,7 +18,7 @@ import { runVirtual } from '../helpers/virtual-time.js';
 
 test('a task starts after the creating code finishes its synchronous run, in creation order', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const a = createTask(async () => events.push('a'));
     const b = createTask(async () => events.push('b'));
     events.push('created');
@@ -30,7 +30,7 @@ test('a task starts after the creating code finishes its synchronous run, in cre
 
 test('cancel before start: the body never runs and the task ends cancelled', async () => {
   let ran = false;
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       ran = true;
     });
@@ -44,7 +44,7 @@ test('cancel before start: the body never runs and the task ends cancelled', asy
 
 test('cancel during sleep runs finally and ends the task cancelled', async () => {
   const events: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       try {
         await sleep(10_000);
@@ -67,7 +67,7 @@ test('cancel during sleep runs finally and ends the task cancelled', async () =>
 
 test('cancellation is level-triggered: every later checkpoint throws again', async () => {
   const seen: string[] = [];
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       try {
         await sleep(10_000);
@@ -95,7 +95,7 @@ test('cancellation is level-triggered: every later checkpoint throws again', asy
 });
 
 test('a foreign API given currentSignal() aborts and the task counts as cancelled', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(async () => {
       const signal = currentSignal();
       // A foreign API that honours AbortSignal the Node way: AbortError with the reason as cause.
@@ -115,7 +115,7 @@ test('a foreign API given currentSignal() aborts and the task counts as cancelle
 });
 
 test('an AbortError not caused by a cancellation is a plain failure', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const err = new Error('aborted by someone else');
     err.name = 'AbortError';
     const task = createTask(async () => {
@@ -131,7 +131,7 @@ test('an AbortError not caused by a cancellation is a plain failure', async () =
 });
 
 test('result(), exception(), done callbacks and states', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const ok = createTask(async () => 42, { name: 'ok' });
     assert.equal(ok.name, 'ok');
     assert.throws(() => ok.result(), InvalidStateError);
@@ -177,7 +177,7 @@ test('result(), exception(), done callbacks and states', async () => {
 });
 
 test('cancelling() counts cancel requests while pending', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(() => sleep(1000));
     await checkpoint();
     assert.equal(task.cancelling(), 0);
@@ -190,7 +190,7 @@ test('cancelling() counts cancel requests while pending', async () => {
 });
 
 test('cancel(reason) keeps the message and the reason', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const task = createTask(() => sleep(1000));
     task.cancel('shutting down');
     await assert.rejects(
@@ -206,7 +206,7 @@ test('cancel(reason) keeps the message and the reason', async () => {
 });
 
 test('awaiting a task is a checkpoint for the awaiter only: the awaited task keeps running', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const inner = createTask(() => sleep(30, 'inner done'));
     const outer = createTask(async () => {
       await inner;
@@ -220,7 +220,7 @@ test('awaiting a task is a checkpoint for the awaiter only: the awaited task kee
 });
 
 test('task.signal and currentSignal() abort with the CancelledError, created lazily', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let inside: AbortSignal | undefined;
     const task = createTask(async () => {
       inside = currentSignal();
@@ -238,7 +238,7 @@ test('task.signal and currentSignal() abort with the CancelledError, created laz
 });
 
 test('createTask({ signal }) cancels the task when the signal aborts, and stops listening when done', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const controller = new AbortController();
     const task = createTask(() => sleep(1000), { signal: controller.signal });
     await checkpoint();
@@ -279,7 +279,7 @@ test('createTask({ signal }) lets go of the signal however the task ends', async
 });
 
 test('currentTask() and allTasks()', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const main = currentTask();
     assert.equal(main?.name, 'main');
     const child = createTask(
@@ -316,7 +316,7 @@ test('bad arguments throw TypeError naming the argument', () => {
 });
 
 test('a body that throws synchronously fails the task; a body may return a plain value', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const err = new Error('sync');
     const t1 = createTask((() => {
       throw err;
@@ -330,7 +330,7 @@ test('a body that throws synchronously fails the task; a body may return a plain
   });
 });
 
-test('works outside run(): tasks, sleep and await', async () => {
+test('real time: works outside run(): tasks, sleep and await (the system clock: no run, no virtual clock)', async () => {
   const task = createTask(() => sleep(5, 'outside'));
   assert.equal(await task, 'outside');
   const cancelled = createTask(() => sleep(10_000));
@@ -340,7 +340,7 @@ test('works outside run(): tasks, sleep and await', async () => {
 });
 
 test('a task awaiting itself, directly or through a cycle of tasks, rejects with InvalidStateError', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const self: Task<unknown> = createTask(async () => await self);
     await assert.rejects(async () => self, InvalidStateError);
 
@@ -367,7 +367,7 @@ test('a task awaiting itself, directly or through a cycle of tasks, rejects with
 });
 
 test("state: 'scheduled' before the body starts, then 'running'; pending (not done) in both", async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let seen: string | undefined;
     const task = createTask(async () => {
       seen = currentTask()?.state;
