@@ -1,19 +1,21 @@
 /**
- * The scheduling side of a `ThreadPoolExecutor`: its FIFO of queued jobs, the jobs handed to piscina (at most
- * `2 × maxWorkers`: one running and one next in line per thread, each owning a slot of the shared flags), and
- * the {@link JobHost} calls a job makes as it is cancelled, finishes or loses its thread. The executor keeps
- * the public API and the lifecycle; this class keeps the counts those decisions read.
+ * The scheduling side of a `ThreadPoolExecutor`: its one queue of jobs (`JobQueue`), of which it hands piscina
+ * the oldest ones, one per thread, each owning a slot of the shared flags; and the {@link JobHost} calls a job
+ * makes as it is cancelled or finishes. piscina never holds a job that waits for a busy thread: when a thread
+ * dies under a job, the job behind it is still in this queue, and handing it over makes piscina start a new
+ * thread (piscina replaces a dead thread by itself only up to `minThreads`, which is 0 here). The executor
+ * keeps the public API and the lifecycle; this class keeps the counts those decisions read.
  * @internal
  * @module
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { waitSettleChannel } from '../core/channels.js';
 import { CancelledError } from '../core/errors.js';
-import { WaiterQueue } from '../core/waiter.js';
 import { decodeFailure, isCancelledBeforeStart, isEncodedFailure } from './error-transport.js';
 import { WorkerCrashedError } from './errors.js';
-import { DISPATCHED, type Job, type JobHost } from './job.js';
+import type { Job, JobHost } from './job.js';
 import { SLOT_CANCELLED, SLOT_IDLE, SLOT_RUNNING, waitAsync } from './job-message.js';
+import { JobQueue } from './job-queue.js';
 import { crashError, WorkerThreads } from './worker-threads.js';
 
 function noop(): void {}
@@ -33,72 +35,71 @@ export class JobDispatcher implements JobHost {
   readonly cancelGraceMs: number;
   /** piscina and its threads, made with the first job. */
   readonly threads: WorkerThreads;
-  /** Jobs waiting for a place in piscina, in submission order. */
-  readonly queue = new WaiterQueue<Job<unknown>>();
-  /** Jobs handed to piscina and not settled by it. */
-  running = 0;
-  /** Of those, the ones cancelled before they started (a worker will skip them). */
+  /** Every job not settled by piscina, oldest first: those in piscina, then those waiting for a thread. */
+  readonly jobs = new JobQueue();
+  /** Of the jobs in piscina, the ones cancelled before they started (a worker will skip them). */
   abandoned = 0;
   /** Jobs finished (any outcome). */
   completed = 0;
-  /** How many jobs piscina holds at most: one running and one next in line per thread. */
+  /** How many jobs piscina holds at most: one per thread. */
   private readonly capacity: number;
-  /** One state slot per job handed to piscina (SLOT_*); shared with every worker through workerData. */
+  /** One state slot per job in piscina (SLOT_*); shared with every worker through workerData. */
   private readonly flags: Int32Array;
-  /** Slots of `flags` not owned by a job. Invariant: freeSlots.length + running === capacity. */
+  /** Per slot, the threadId of the worker that took the job (written by the worker), to find its exit code. */
+  private readonly threadIds: Int32Array;
+  /** Slots of `flags` not owned by a job. Invariant: freeSlots.length + jobs.inPool === capacity. */
   private readonly freeSlots: number[] = [];
-  /** The jobs handed to piscina, oldest first (an intrusive list), for `shutdown({ cancelFutures: true })`. */
-  private dispatchedHead: Job<unknown> | undefined = undefined;
-  private dispatchedTail: Job<unknown> | undefined = undefined;
   private readonly onSettled: () => void;
 
   constructor(options: DispatcherOptions) {
     this.cancelGraceMs = options.cancelGraceMs;
     this.onSettled = options.onSettled;
-    this.capacity = 2 * options.maxWorkers;
-    this.flags = new Int32Array(new SharedArrayBuffer(this.capacity * Int32Array.BYTES_PER_ELEMENT));
+    this.capacity = options.maxWorkers;
+    const bytes = this.capacity * Int32Array.BYTES_PER_ELEMENT;
+    this.flags = new Int32Array(new SharedArrayBuffer(bytes));
+    this.threadIds = new Int32Array(new SharedArrayBuffer(bytes));
     for (let slot = this.capacity - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     this.threads = new WorkerThreads({
       maxWorkers: options.maxWorkers,
       idleTimeout: options.idleTimeout,
       resourceLimits: options.resourceLimits,
       flags: this.flags.buffer as SharedArrayBuffer,
-      onThreadlessError: (err) => this.failWaitingJobs(err),
+      threadIds: this.threadIds.buffer as SharedArrayBuffer,
+      onThreadlessError: (err) => this.failNotStarted(err),
+      onThreadEnd: (threadId, exitCode) => this.threadEnded(threadId, exitCode),
     });
   }
 
-  /** No job can still run: the queue is empty and every job piscina holds was abandoned. */
+  /** Jobs handed to the threads, not cancelled, not finished. */
+  get running(): number {
+    return this.jobs.inPool - this.abandoned;
+  }
+
+  /** No job can still run: nothing is queued and every job piscina holds was abandoned. */
   get idle(): boolean {
-    return this.queue.size === 0 && this.running === this.abandoned;
+    return this.jobs.queued === 0 && this.jobs.inPool === this.abandoned;
+  }
+
+  enqueue(job: Job<unknown>): void {
+    this.jobs.push(job);
+    if (this.jobs.inPool < this.capacity) this.start(this.jobs.takeQueued()!);
   }
 
   /** Rejects every job no worker has started with `reason` (`shutdown({ cancelFutures: true })`). */
   cancelNotStarted(reason: unknown): void {
-    for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) job.cancel(reason);
-    // Jobs next in line for a thread have not started either; the running ones finish.
-    for (let job = this.dispatchedHead; job !== undefined; ) {
-      const next = job.dispatchedNext;
+    for (let job = this.jobs.head; job !== undefined; ) {
+      const next = job.next;
       job.cancelIfNotStarted(reason);
       job = next;
     }
   }
 
-  enqueue(job: Job<unknown>): void {
-    if (this.running < this.capacity && this.queue.size === 0) this.start(job);
-    else this.queue.push(job);
-  }
-
   private start(job: Job<unknown>): void {
     const slot = this.freeSlots.pop()!;
     Atomics.store(this.flags, slot, SLOT_IDLE);
+    Atomics.store(this.threadIds, slot, 0);
     job.message.slot = slot;
-    job.phase = DISPATCHED;
-    this.running++;
-    const tail = this.dispatchedTail;
-    job.dispatchedPrev = tail;
-    if (tail !== undefined) tail.dispatchedNext = job;
-    else this.dispatchedHead = job;
-    this.dispatchedTail = job;
+    job.phase = 'in-pool';
     const traced = waitSettleChannel.hasSubscribers;
     if (traced) job.message.notifyStart = true;
     let dispatched: Promise<unknown>;
@@ -121,7 +122,7 @@ export class JobDispatcher implements JobHost {
   private watchStart(job: Job<unknown>, slot: number): void {
     const flags = this.flags;
     const started = (): void => {
-      if (job.phase === DISPATCHED && job.message.slot === slot && Atomics.load(flags, slot) === SLOT_RUNNING)
+      if (job.phase === 'in-pool' && job.message.slot === slot && Atomics.load(flags, slot) === SLOT_RUNNING)
         job.runStartedAt = performance.now();
     };
     const result = waitAsync(flags, slot, SLOT_IDLE);
@@ -129,17 +130,31 @@ export class JobDispatcher implements JobHost {
     else started();
   }
 
-  /** Fails the jobs handed to the pool that no thread has started (their slots stay reserved until piscina lets go). */
-  private failWaitingJobs(cause: unknown): void {
-    const error = new WorkerCrashedError(`Could not start a worker thread: ${String(cause)}`, { cause });
-    for (let job = this.dispatchedHead; job !== undefined; ) {
-      const next = job.dispatchedNext;
-      job.cancelIfNotStarted(error);
-      job = next;
+  /** Threads cannot start: fails the jobs no thread has started (in piscina or queued). */
+  private failNotStarted(cause: unknown): void {
+    this.cancelNotStarted(
+      new WorkerCrashedError(`Could not start a worker thread: ${String(cause)}`, { cause }),
+    );
+  }
+
+  /**
+   * A thread failed or exited. Its own listeners run before piscina's rejection of the job it ran reaches
+   * `Job.settle`, so the job learns how its thread ended from the thread itself, not from piscina's text.
+   */
+  private threadEnded(threadId: number, exitCode: number | undefined): void {
+    for (let job = this.jobs.head; job !== undefined && job.phase !== 'queued'; job = job.next) {
+      if (Atomics.load(this.threadIds, job.message.slot) !== threadId) continue;
+      if (exitCode === undefined) job.threadFailed = true;
+      else job.exitCode = exitCode;
     }
   }
 
   // ---- JobHost: called by Job ----
+
+  jobDequeued(job: Job<unknown>): void {
+    this.jobs.remove(job, true);
+    this.onSettled();
+  }
 
   jobAbandoned(_job: Job<unknown>): void {
     this.abandoned++;
@@ -148,21 +163,12 @@ export class JobDispatcher implements JobHost {
 
   jobFinished(job: Job<unknown>, abandoned: boolean): void {
     if (abandoned) this.abandoned--;
-    const prev = job.dispatchedPrev;
-    const next = job.dispatchedNext;
-    if (prev !== undefined) prev.dispatchedNext = next;
-    else this.dispatchedHead = next;
-    if (next !== undefined) next.dispatchedPrev = prev;
-    else this.dispatchedTail = prev;
-    job.dispatchedPrev = job.dispatchedNext = undefined;
+    this.jobs.remove(job, false);
     this.freeSlots.push(job.message.slot);
-    this.running--;
     this.completed++;
-    while (this.running < this.capacity) {
-      const next = this.queue.shift();
-      if (next === undefined) break;
-      this.start(next);
-    }
+    // The place is free: the oldest queued job takes it (a new thread, if this job's thread died).
+    const next = this.jobs.takeQueued();
+    if (next !== undefined) this.start(next);
     this.onSettled();
   }
 
@@ -194,16 +200,7 @@ export class JobDispatcher implements JobHost {
     // An argument that structured clone refuses (a function, a class instance with private state…).
     if (failure instanceof Error && failure.name === 'DataCloneError') return failure;
     if (failure instanceof WorkerCrashedError) return failure;
-    this.replaceLostThread();
-    return crashError(job.spec.name, failure);
-  }
-
-  threadKilled(_job: Job<unknown>): void {
-    this.replaceLostThread();
-  }
-
-  /** A thread died under a job: jobs still handed to piscina need a thread (see `WorkerThreads.replaceLost`). */
-  private replaceLostThread(): void {
-    if (this.running > 0) this.threads.replaceLost();
+    // A thread that failed with an error of its own also exits (code 1): the error says more.
+    return crashError(job.spec.name, failure, job.threadFailed ? undefined : job.exitCode);
   }
 }

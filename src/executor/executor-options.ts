@@ -26,7 +26,7 @@ export interface ThreadPoolExecutorOptions {
 }
 
 /**
- * Options of {@link ThreadPoolExecutor.run}: the one `SignalOptions` of every waiting call (a `signal` cancels
+ * Options of {@link ThreadPoolExecutor.runJob}: the one `SignalOptions` of every waiting call (a `signal` cancels
  * the job as a cancellation of the awaiting task would).
  * @deprecated Use `SignalOptions` from `asyncio-ts`; this alias goes in the next release.
  */
@@ -50,7 +50,7 @@ export interface ShutdownOptions {
 export interface ExecutorStatistics {
   state: 'open' | 'shutting-down' | 'shut-down';
   maxWorkers: number;
-  /** Jobs handed to the threads and not finished: running, or next in line for a thread. */
+  /** Jobs handed to the threads (at most one per thread) and not finished. */
   running: number;
   /** Jobs waiting in the executor's queue. */
   queued: number;

@@ -7,6 +7,12 @@
 /** The `workerData` key under which every worker receives the executor's job slots. */
 export const FLAGS_KEY = 'asyncioTsJobFlags';
 
+/**
+ * The `workerData` key of the per-slot thread ids: a worker writes its `threadId` into the job's slot before
+ * it claims the job, so that the executor can tell which job a thread that exits was running.
+ */
+export const THREAD_IDS_KEY = 'asyncioTsJobThreads';
+
 // The states of a job's slot in the shared Int32Array. Both threads move it with compareExchange, so that a
 // cancellation and the start of the job cannot both win:
 //   IDLE → RUNNING    the worker starts the job;

@@ -2,7 +2,7 @@
  * One job of a `ThreadPoolExecutor`: the waiter the awaiting code parks on, and the unit the executor queues
  * and hands to piscina. Cancellation follows the job's phase:
  *  - queued (in the executor's FIFO): it leaves the queue and rejects at once; it never runs;
- *  - dispatched (handed to piscina) but not started by a worker: its slot goes IDLE → CANCELLED, it rejects
+ *  - handed to piscina (one per thread) but not started by a worker: its slot goes IDLE → CANCELLED, it rejects
  *    at once, and the worker that receives it skips it; it never runs;
  *  - running: its slot goes RUNNING → CANCELLED (`cancelled()` / `jobSignal()` in the worker see it), and the
  *    waiter stays pending until the worker lets go of the job: the job returns or throws (cooperative stop),
@@ -24,25 +24,24 @@ import type { JobMessage } from './job-message.js';
 import { PiscinaAbort } from './piscina-abort.js';
 import type { JobSpec } from './worker-function.js';
 
-/** In the executor's queue. */
-export const QUEUED = 0;
-/** Handed to piscina: next in line for a thread, or running. */
-export const DISPATCHED = 1;
-/** Running, cancelled: the grace deadline is armed. */
-export const STOPPING = 2;
-/** Running past the grace period: its worker is being terminated. */
-export const KILLED = 3;
-/** Cancelled before it started: already rejected, waiting for piscina to hand its slot back. */
-export const ABANDONED = 4;
-/** Piscina has settled it. */
-export const DONE = 5;
-type Phase = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * Where a job is; the executor's one queue holds every job not yet settled, and each records its own phase:
+ *  - `queued`: waiting for a thread, in the executor's queue behind the jobs handed to piscina;
+ *  - `in-pool`: handed to piscina (at most one per thread), started by a worker or about to be;
+ *  - `stopping`: running, cancelled: the grace deadline is armed;
+ *  - `killed`: running past the grace period: its worker is being terminated;
+ *  - `abandoned`: cancelled before a worker started it: already rejected, waiting for piscina to let go;
+ *  - `done`: piscina settled it; it has left the queue.
+ */
+export type JobPhase = 'queued' | 'in-pool' | 'stopping' | 'killed' | 'abandoned' | 'done';
 
 /** What a job needs from its executor. */
 export interface JobHost {
   readonly cancelGraceMs: number;
   /** The job left the pool (any outcome): free its slot, dispatch the next one. */
   jobFinished(job: Job<unknown>, abandoned: boolean): void;
+  /** The job, still queued, was cancelled: it leaves the queue. */
+  jobDequeued(job: Job<unknown>): void;
   /** The job was cancelled before it started; piscina still holds it until a worker skips it. */
   jobAbandoned(job: Job<unknown>): void;
   /** Marks the slot of a job that has not started cancelled (the worker will skip it); false if it runs. */
@@ -55,8 +54,6 @@ export interface JobHost {
   killJob(job: Job<unknown>): void;
   /** The error to reject with for a failure piscina reported. */
   translateFailure(job: Job<unknown>, failure: unknown): unknown;
-  /** The job's thread was terminated at the end of the grace period. */
-  threadKilled(job: Job<unknown>): void;
 }
 
 export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
@@ -64,7 +61,7 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   readonly spec: JobSpec;
   readonly message: JobMessage;
   readonly transfers: TransferListItem[] | undefined;
-  phase: Phase = QUEUED;
+  phase: JobPhase = 'queued';
   /**
    * When a worker started the job (`performance.now()` of this thread), measured only while a tracer
    * listens: the trace draws the time before it as queued, after it as running.
@@ -72,9 +69,15 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   runStartedAt: number | undefined = undefined;
   /** The cancellation that reached the job while it ran; it rejects with it once the worker lets go. */
   stopReason: unknown = undefined;
-  /** Links in the executor's list of dispatched jobs (for `shutdown({ cancelFutures })`). */
-  dispatchedPrev: Job<unknown> | undefined = undefined;
-  dispatchedNext: Job<unknown> | undefined = undefined;
+  /**
+   * How the job's thread ended if it ended under the job, as the thread's own listeners saw it before
+   * piscina's rejection reached `settle`: its exit code, and whether it failed with an error first.
+   */
+  exitCode: number | undefined = undefined;
+  threadFailed = false;
+  /** Links in the executor's one queue of jobs (see job-queue.ts). */
+  prev: Job<unknown> | undefined = undefined;
+  next: Job<unknown> | undefined = undefined;
   /** The task made by `submit()`, until its body starts and parks on this job. */
   private owner: Task<unknown> | undefined = undefined;
 
@@ -105,9 +108,9 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
 
   override describe(): string {
     let state = 'stopping';
-    if (this.phase === QUEUED) state = 'queued';
-    else if (this.phase === DISPATCHED)
-      state = this.host.jobStarted(this as Job<unknown>) ? 'running' : 'next';
+    if (this.phase === 'queued') state = 'queued';
+    else if (this.phase === 'in-pool')
+      state = this.host.jobStarted(this as Job<unknown>) ? 'running' : 'starting';
     return `thread job ${this.spec.name} (${state})`;
   }
 
@@ -121,12 +124,11 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   /** Piscina settled the job: `ok` with the job's value, or not with what it reported. */
   settle(ok: boolean, value: unknown): void {
     const phase = this.phase;
-    if (phase === DONE) return;
-    this.phase = DONE;
+    if (phase === 'done') return;
+    this.phase = 'done';
     if (this.heapIndex >= 0) this.clock!.unschedule(this);
-    this.host.jobFinished(this as Job<unknown>, phase === ABANDONED);
-    if (phase === KILLED) this.host.threadKilled(this as Job<unknown>);
-    if (phase === ABANDONED) return; // rejected when it was cancelled
+    this.host.jobFinished(this as Job<unknown>, phase === 'abandoned');
+    if (phase === 'abandoned') return; // rejected when it was cancelled
     if (this.stopReason !== undefined) this.fail(this.stopReason);
     else if (ok) this.resolve(value as R);
     else this.fail(this.host.translateFailure(this as Job<unknown>, value));
@@ -138,21 +140,23 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   override cancel(reason: unknown): void {
     if (!this.pending) return;
     const phase = this.phase;
-    if (phase === QUEUED) {
-      super.cancel(reason); // leaves the queue and rejects now: the job never runs
+    if (phase === 'queued') {
+      this.phase = 'done';
+      this.host.jobDequeued(this as Job<unknown>);
+      super.cancel(reason); // rejects now: the job never runs
       return;
     }
-    if (phase === DISPATCHED && this.host.cancelIdle(this as Job<unknown>)) {
+    if (phase === 'in-pool' && this.host.cancelIdle(this as Job<unknown>)) {
       this.abandon(reason); // not started: the worker will skip it
       return;
     }
     // Running. The scope walks its waiter list until it is empty: unlink now, settle once the worker let go.
     const clock = clockOf(this.scope);
     this.unpark();
-    if (phase !== DISPATCHED) return; // already stopping
+    if (phase !== 'in-pool') return; // already stopping
     this.host.cancelRunning(this as Job<unknown>);
     this.stopReason = reason;
-    this.phase = STOPPING;
+    this.phase = 'stopping';
     const grace = this.host.cancelGraceMs;
     if (grace <= 0) this.onTimer();
     else if (grace !== Number.POSITIVE_INFINITY) {
@@ -165,20 +169,20 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   /** Rejects the job with `reason` only if no worker has started it (`shutdown({ cancelFutures })`, a pool that cannot start threads). */
   cancelIfNotStarted(reason: unknown): void {
     if (!this.pending) return;
-    if (this.phase === QUEUED) this.cancel(reason);
-    else if (this.phase === DISPATCHED && this.host.cancelIdle(this as Job<unknown>)) this.abandon(reason);
+    if (this.phase === 'queued') this.cancel(reason);
+    else if (this.phase === 'in-pool' && this.host.cancelIdle(this as Job<unknown>)) this.abandon(reason);
   }
 
   private abandon(reason: unknown): void {
-    this.phase = ABANDONED;
+    this.phase = 'abandoned';
     this.host.jobAbandoned(this as Job<unknown>);
     super.cancel(reason);
   }
 
   /** The grace period is over and the job still runs. */
   onTimer(): void {
-    if (this.phase !== STOPPING) return;
-    this.phase = KILLED;
+    if (this.phase !== 'stopping') return;
+    this.phase = 'killed';
     this.host.killJob(this as Job<unknown>);
   }
 

@@ -2,14 +2,14 @@
  * `ThreadPoolExecutor`: asyncio's (and `concurrent.futures`') executor on piscina's worker threads, on the one
  * cancellation model.
  *
- * The executor keeps its own FIFO of jobs and hands piscina at most `2 × maxWorkers` at a time: one running
- * per thread and one next in line, so that piscina starts the next job on a thread the moment the previous
- * one answers (its fastest path), while a queued job stays an entry in a list (cancelling it unlinks it: it
- * never reaches a worker). Each job handed to piscina owns one slot of a `SharedArrayBuffer` shared with
- * every worker once through `workerData`: its state (not started, running, cancelled), which both threads
- * change with compareExchange, so that a cancellation and the start of the job cannot both win. Idle
- * workers hold no reference on the event loop (piscina unrefs them), so an executor never keeps the process
- * alive by itself; `shutdown()` ends its threads.
+ * The executor keeps one FIFO of jobs (job-queue.ts) and hands piscina the oldest, one per thread: a job
+ * that waits for a thread stays an entry in that list (cancelling it unlinks it: it never reaches a worker),
+ * and piscina never holds a job it cannot start at once, so a thread that dies strands nothing. Each job
+ * handed to piscina owns one slot of a `SharedArrayBuffer` shared with every worker once through
+ * `workerData`: its state (not started, running, cancelled), which both threads change with compareExchange,
+ * so that a cancellation and the start of the job cannot both win. Idle workers hold no reference on the
+ * event loop (piscina unrefs them), so an executor never keeps the process alive by itself; `shutdown()`
+ * ends its threads.
  * @module
  */
 
@@ -50,7 +50,7 @@ function noop(): void {}
  * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
  * await using executor = new ThreadPoolExecutor({ maxWorkers: 4 });
  * const square = (n: number) => n * n; // self-contained: sent by source
- * console.log(await executor.run(square, [7])); // 49
+ * console.log(await executor.runJob(square, [7])); // 49
  * for await (const sq of executor.map(square, [1, 2, 3])) console.log(sq); // 1, 4, 9
  * ```
  */
@@ -59,7 +59,7 @@ export class ThreadPoolExecutor {
   readonly maxWorkers: number;
   /** See {@link ThreadPoolExecutorOptions.cancelGraceMs}. */
   readonly cancelGraceMs: number;
-  /** The queue, the jobs handed to piscina, and piscina itself. */
+  /** The one queue of jobs, and piscina. */
   readonly #jobs: JobDispatcher;
   /** open → shutting-down → closing → shut-down; its `closed` resolves when jobs, pool and threads are gone. */
   readonly #lifecycle = new ExecutorLifecycle();
@@ -96,13 +96,14 @@ export class ThreadPoolExecutor {
   /**
    * Runs `fn(...args)` in a worker thread and resolves with its result. A checkpoint: rejects at once in a
    * cancelled scope; cancelling the awaiting task (or aborting `options.signal`) cancels the job.
-   * Throws `InvalidStateError` once the executor is shut down.
+   * Throws `InvalidStateError` once the executor is shut down. ({@link ThreadPoolExecutor.submit} takes the
+   * arguments spread and returns a task instead.)
    *
    * @example
    * ```ts
    * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
    * const executor = new ThreadPoolExecutor();
-   * const hash = await executor.run(
+   * const hash = await executor.runJob(
    *   async (text: string) => {
    *     const { createHash } = await import('node:crypto'); // imports go inside the function
    *     return createHash('sha256').update(text).digest('hex');
@@ -113,21 +114,49 @@ export class ThreadPoolExecutor {
    * await executor.shutdown();
    * ```
    */
+  runJob<A extends unknown[], R>(
+    fn: JobFunction<A, R>,
+    args: A,
+    options?: SignalOptions,
+  ): Promise<Awaited<R>> {
+    return this.#runJob(fn, args, options, 'ThreadPoolExecutor.runJob');
+  }
+
+  /**
+   * The former name of {@link ThreadPoolExecutor.runJob}, which it calls.
+   * @deprecated Use `runJob(fn, args, options)`: `run` shadowed the top-level `run()`. This alias goes in the
+   * next release.
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from 'asyncio-ts/executor';
+   * await using executor = new ThreadPoolExecutor();
+   * console.log(await executor.runJob((n: number) => n + 1, [1])); // 2 (was executor.run)
+   * ```
+   */
   run<A extends unknown[], R>(fn: JobFunction<A, R>, args: A, options?: SignalOptions): Promise<Awaited<R>> {
-    const spec = jobSpecOf(fn, 'ThreadPoolExecutor.run');
+    return this.#runJob(fn, args, options, 'ThreadPoolExecutor.run');
+  }
+
+  #runJob<A extends unknown[], R>(
+    fn: JobFunction<A, R>,
+    args: A,
+    options: SignalOptions | undefined,
+    where: string,
+  ): Promise<Awaited<R>> {
+    const spec = jobSpecOf(fn, where);
     if (!Array.isArray(args)) {
-      throw new TypeError(`ThreadPoolExecutor.run: args must be an array, received ${describe(args)}`);
+      throw new TypeError(`${where}: args must be an array, received ${describe(args)}`);
     }
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
-      checkOptions(options, 'ThreadPoolExecutor.run');
+      checkOptions(options, where);
       signal = options.signal;
-      checkSignal(signal, 'ThreadPoolExecutor.run');
+      checkSignal(signal, where);
     }
-    return this.call(spec, args.slice(), signal, 'ThreadPoolExecutor.run');
+    return this.call(spec, args.slice(), signal, where);
   }
 
-  /** The shared path of `run`, `toThread` and `runInExecutor`: `args` is owned by the job. @internal */
+  /** The shared path of `runJob`, `toThread` and `runInExecutor`: `args` is owned by the job. @internal */
   call<R>(spec: JobSpec, args: unknown[], signal: AbortSignal | undefined, where: string): Promise<R> {
     this.#checkOpen(where);
     const scope = storage.getStore();
@@ -251,7 +280,7 @@ export class ThreadPoolExecutor {
   }
 
   /**
-   * Stops accepting jobs (`submit`, `run`… then throw `InvalidStateError`) and ends the threads once the
+   * Stops accepting jobs (`submit`, `runJob`… then throw `InvalidStateError`) and ends the threads once the
    * jobs already accepted are done. `cancelFutures: true` cancels the queued jobs first (running ones
    * finish). With `wait: true` (the default) it resolves when every job is done and every thread has exited,
    * and it is a checkpoint (the shutdown goes on if the waiting task is cancelled); with `wait: false` it
@@ -305,8 +334,8 @@ export class ThreadPoolExecutor {
     return {
       state: this.#lifecycle.publicState,
       maxWorkers: this.maxWorkers,
-      running: this.#jobs.running - this.#jobs.abandoned,
-      queued: this.#jobs.queue.size,
+      running: this.#jobs.running,
+      queued: this.#jobs.jobs.queued,
       threads: this.#jobs.threads.size,
       completed: this.#jobs.completed,
     };
@@ -346,7 +375,7 @@ export class ThreadPoolExecutor {
   }
 
   /**
-   * Closes once no job can still run: the queue is empty and every job piscina holds was abandoned (cancelled
+   * Closes once no job can still run: nothing is queued and every job piscina holds was abandoned (cancelled
    * before it started: destroying the pool settles it without running anything).
    */
   #closeIfIdle(): void {

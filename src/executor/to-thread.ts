@@ -13,7 +13,7 @@ import { type JobFunction, jobSpecOf } from './worker-function.js';
  * the event loop goes on (`asyncio.to_thread`). `fn` is a {@link workerFunction} reference or a
  * self-contained function (sent by its source: no closures). A checkpoint: cancelling the awaiting task
  * cancels the job (a queued job never runs; a running one is told through `cancelled()`/`jobSignal()` and
- * terminated after the executor's `cancelGraceMs`). For a `{ signal }`, use `ThreadPoolExecutor.run`.
+ * terminated after the executor's `cancelGraceMs`). For a `{ signal }`, use `ThreadPoolExecutor.runJob`.
  *
  * @example
  * ```ts

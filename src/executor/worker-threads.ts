@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WorkerCrashedError } from './errors.js';
-import { FLAGS_KEY, type JobMessage } from './job-message.js';
+import { FLAGS_KEY, type JobMessage, THREAD_IDS_KEY } from './job-message.js';
 
 /** Every worker thread started by an executor of this module and not yet exited. */
 const liveWorkers = new Set<Worker>();
@@ -47,16 +47,6 @@ function workerEntry(): string {
   return workerEntryPath;
 }
 
-/** A job that does nothing (slot -1): see WorkerThreads.replaceLost. */
-const NO_OP_JOB: JobMessage = {
-  source: undefined,
-  sourceUrl: undefined,
-  moduleUrl: undefined,
-  exportName: undefined,
-  args: [],
-  slot: -1,
-};
-
 type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
 
 function noop(): void {}
@@ -68,8 +58,16 @@ export interface WorkerThreadsOptions {
   resourceLimits: ResourceLimits | undefined;
   /** The jobs' state slots, shared with every worker through workerData. */
   flags: SharedArrayBuffer;
+  /** Per job slot, the threadId of the worker that took the job; shared the same way. */
+  threadIds: SharedArrayBuffer;
   /** A thread failed outside any job while no thread is alive: the jobs handed to the pool cannot start. */
   onThreadlessError(error: unknown): void;
+  /**
+   * A thread failed (`exitCode` undefined: its 'error', an uncaught error or running out of memory) or exited;
+   * called from the thread's own listeners, which run after piscina's and before its rejection of the thread's
+   * job is seen.
+   */
+  onThreadEnd(threadId: number, exitCode: number | undefined): void;
 }
 
 /** @internal */
@@ -101,16 +99,6 @@ export class WorkerThreads {
     return pool.run(message, options);
   }
 
-  /**
-   * A thread died under a job (crash or termination). piscina replaces dead threads only up to minThreads (0
-   * here) and starts one otherwise only when run() is called: a job next in line would wait forever if the
-   * queue behind it is empty. A no-op job makes piscina start a thread, which then takes the waiting jobs
-   * first (they are ahead of the no-op in piscina's queue).
-   */
-  replaceLost(): void {
-    this.#pool?.run(NO_OP_JOB).then(noop, noop);
-  }
-
   /** Registers threads piscina started (rare: once per thread), to wait for their exit at shutdown. */
   track(): void {
     const pool = this.#pool;
@@ -118,9 +106,12 @@ export class WorkerThreads {
     for (const worker of pool.threads) {
       // threadId is -1 once a thread has stopped: its 'exit' may already be past.
       if (this.#threads.has(worker) || worker.threadId === -1) continue;
+      const threadId = worker.threadId;
       this.#threads.add(worker);
       liveWorkers.add(worker);
-      worker.once('exit', () => {
+      worker.on('error', () => this.#options.onThreadEnd(threadId, undefined));
+      worker.once('exit', (exitCode: number) => {
+        this.#options.onThreadEnd(threadId, exitCode);
         this.#threads.delete(worker);
         liveWorkers.delete(worker);
         if (this.#threads.size === 0) this.#onAllExited?.();
@@ -157,7 +148,7 @@ export class WorkerThreads {
       idleTimeout: options.idleTimeout,
       concurrentTasksPerWorker: 1,
       resourceLimits: options.resourceLimits,
-      workerData: { [FLAGS_KEY]: options.flags },
+      workerData: { [FLAGS_KEY]: options.flags, [THREAD_IDS_KEY]: options.threadIds },
       recordTiming: false,
     });
     // Without a listener, an error of a worker that runs no job (e.g. thrown by a timer a finished job left
@@ -179,19 +170,26 @@ export class WorkerThreads {
   }
 }
 
-/** The error for a job whose worker died under it, saying how. @internal */
-export function crashError(jobName: string, failure: unknown): WorkerCrashedError {
+/**
+ * The error for a job whose worker died under it, saying how. `exitCode` is the thread's exit code if it
+ * exited under the job without an error of its own (`process.exit()`), as its 'exit' listener saw it;
+ * otherwise `failure`, what the thread failed with, tells (an uncaught error, or running out of memory).
+ * @internal
+ */
+export function crashError(
+  jobName: string,
+  failure: unknown,
+  exitCode: number | undefined,
+): WorkerCrashedError {
   const what = `The worker thread running thread job ${JSON.stringify(jobName)}`;
-  const error = failure as { message?: unknown; code?: unknown } | undefined;
-  const message = typeof error?.message === 'string' ? error.message : String(failure);
-  const exited = /worker exited with code: (-?\d+)/.exec(message);
-  if (exited !== null) {
-    const exitCode = Number(exited[1]);
+  if (exitCode !== undefined) {
     return new WorkerCrashedError(`${what} exited (code ${exitCode}) before the job finished`, {
       cause: failure,
       exitCode,
     });
   }
+  const error = failure as { message?: unknown; code?: unknown } | undefined;
+  const message = typeof error?.message === 'string' ? error.message : String(failure);
   if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new WorkerCrashedError(
       `${what} ran out of memory (see the executor's resourceLimits): ${message}`,

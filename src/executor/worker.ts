@@ -10,14 +10,16 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { CANCELLED_BEFORE_START, encodeFailure } from './error-transport.js';
 import { enterJob, leaveJob } from './job-context.js';
 import type { JobMessage } from './job-message.js';
-import { FLAGS_KEY, SLOT_IDLE, SLOT_RUNNING } from './job-message.js';
+import { FLAGS_KEY, SLOT_IDLE, SLOT_RUNNING, THREAD_IDS_KEY } from './job-message.js';
 import { markResult } from './move.js';
 
-const flags = new Int32Array((workerData as Record<string, SharedArrayBuffer>)[FLAGS_KEY]!);
+const shared = workerData as Record<string, SharedArrayBuffer>;
+const flags = new Int32Array(shared[FLAGS_KEY]!);
+const threadIds = new Int32Array(shared[THREAD_IDS_KEY]!);
 
 /** Compiled sources and imported exports. Bounded, in case a program generates functions endlessly. */
 const functions = new Map<string, Function>();
@@ -113,7 +115,7 @@ function checkCloneable(result: unknown): void {
 /** Runs one job. A rejection carries an encoded failure (a plain object), never a live Error. */
 export default async function runJob(message: JobMessage): Promise<unknown> {
   const slot = message.slot;
-  if (slot < 0) return undefined; // the executor's no-op, sent to make piscina start a thread
+  Atomics.store(threadIds, slot, threadId);
   // Claim the job; if it was cancelled while it waited for this worker, never run it.
   if (Atomics.compareExchange(flags, slot, SLOT_IDLE, SLOT_RUNNING) !== SLOT_IDLE)
     throw CANCELLED_BEFORE_START;

@@ -31,7 +31,7 @@ test('main waits on a task group, map, gather, a task and a thread job: traced a
         );
         await createTask(() => sleep(2), { name: 'loader' });
         // 20 ms on the thread, so that its run shows at any scale.
-        await executor.run(
+        await executor.runJob(
           (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
           [20],
         );

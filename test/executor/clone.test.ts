@@ -23,21 +23,21 @@ describe('results that cannot be cloned', () => {
   ];
   for (const [what, fn] of results) {
     test(`${what}: DataCloneError naming the problem, and the thread lives on`, async () => {
-      const before = await executor.run(threadId, []);
-      await assert.rejects(executor.run(fn, []), (err: unknown) => {
+      const before = await executor.runJob(threadId, []);
+      await assert.rejects(executor.runJob(fn, []), (err: unknown) => {
         assert.ok(!(err instanceof WorkerCrashedError), `a crash: ${String(err)}`);
         assert.equal((err as Error).name, 'DataCloneError');
         assert.equal((err as Error & { code?: string }).code, 'ERR_RESULT_NOT_CLONEABLE');
         assert.match((err as Error).message, /result could not be cloned/);
         return true;
       });
-      assert.equal(await executor.run(threadId, []), before, 'the same thread serves the next job');
+      assert.equal(await executor.runJob(threadId, []), before, 'the same thread serves the next job');
       assert.equal(executor.statistics().threads, 1);
     });
   }
 
   test('cloneable results of every common kind still come back as they were', async () => {
-    const value = await executor.run(
+    const value = await executor.runJob(
       () => ({
         n: 1,
         s: 'x',

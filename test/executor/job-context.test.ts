@@ -16,7 +16,7 @@ describe('inside a job', () => {
   after(() => closeAndCheck(executor));
 
   test('cancelled() is false, and jobSignal() not aborted, while the job is not cancelled', async () => {
-    assert.deepEqual(await executor.run(cooperative('notCancelled'), []), {
+    assert.deepEqual(await executor.runJob(cooperative('notCancelled'), []), {
       cancelled: false,
       aborted: false,
     });
@@ -24,7 +24,7 @@ describe('inside a job', () => {
 
   test('a loop that checks cancelled() stops at its clean point; the thread is kept', async () => {
     await run(async () => {
-      const thread = await executor.run(cooperative('whoAmI'), []);
+      const thread = await executor.runJob(cooperative('whoAmI'), []);
       const flags = sharedFlags();
       const looping = executor.submit(cooperative('loopUntilCancelled'), flags);
       await until(flags, STARTED);
@@ -32,20 +32,20 @@ describe('inside a job', () => {
       await assert.rejects(async () => await looping, CancelledError);
       assert.equal(looping.cancelled(), true);
       assert.equal(Atomics.load(flags, STOPPED_CLEANLY), 1, 'the job reached its clean point');
-      assert.equal(await executor.run(cooperative('whoAmI'), []), thread, 'same thread: not terminated');
+      assert.equal(await executor.runJob(cooperative('whoAmI'), []), thread, 'same thread: not terminated');
     });
   });
 
   test('jobSignal() aborts a wait inside the job; the thread is kept', async () => {
     await run(async () => {
-      const thread = await executor.run(cooperative('whoAmI'), []);
+      const thread = await executor.runJob(cooperative('whoAmI'), []);
       const flags = sharedFlags();
       const sleeping = executor.submit(cooperative('sleepWithSignal'), flags);
       await until(flags, STARTED);
       sleeping.cancel();
       await assert.rejects(async () => await sleeping, CancelledError);
       assert.equal(Atomics.load(flags, STOPPED_CLEANLY), 1);
-      assert.equal(await executor.run(cooperative('whoAmI'), []), thread);
+      assert.equal(await executor.runJob(cooperative('whoAmI'), []), thread);
     });
   });
 });

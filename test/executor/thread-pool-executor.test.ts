@@ -16,8 +16,8 @@ describe('ThreadPoolExecutor: parallelism and order', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 2 });
     const flags = sharedFlags();
     const [a, b] = await Promise.all([
-      executor.run(job('rendezvous'), [flags, 0, 1]),
-      executor.run(job('rendezvous'), [flags, 1, 0]),
+      executor.runJob(job('rendezvous'), [flags, 0, 1]),
+      executor.runJob(job('rendezvous'), [flags, 1, 0]),
     ]);
     assert.notEqual(a, 'timed-out');
     assert.notEqual(b, 'timed-out');
@@ -35,27 +35,26 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
 
   test('jobs beyond maxWorkers wait in FIFO order', async () => {
     const flags = sharedFlags();
-    const first = executor.run(job('holdUntilReleased'), [flags]);
+    const first = executor.runJob(job('holdUntilReleased'), [flags]);
     const order: number[] = [];
-    const rest = [1, 2, 3].map((n) => executor.run((x: number) => x, [n]).then((v) => order.push(v)));
+    const rest = [1, 2, 3].map((n) => executor.runJob((x: number) => x, [n]).then((v) => order.push(v)));
     await until(flags, STARTED);
     const { running, queued } = executor.statistics();
-    assert.equal(running + queued, 4);
-    assert.equal(running, 2, 'one thread: one job running, one next in line');
+    assert.deepEqual([running, queued], [1, 3], 'one thread: one job in the pool, the rest in the queue');
     release(flags);
     await first;
     await Promise.all(rest);
     assert.deepEqual(order, [1, 2, 3]);
   });
 
-  test('cancelled jobs that have not started never run (next in line, or further back in the queue)', async () => {
+  test('cancelled jobs that have not started never run (first in the queue, or further back)', async () => {
     await run(async () => {
       const flags = sharedFlags();
       const holder = executor.submit(job('holdUntilReleased'), flags);
-      const next = executor.submit(job('countRun'), flags); // handed to the pool, next for the thread
-      const later = executor.submit(job('countRun'), flags); // in the executor's queue
+      const next = executor.submit(job('countRun'), flags); // first in the executor's queue
+      const later = executor.submit(job('countRun'), flags); // behind it
       await until(flags, STARTED);
-      assert.deepEqual([executor.statistics().running, executor.statistics().queued], [2, 1]);
+      assert.deepEqual([executor.statistics().running, executor.statistics().queued], [1, 2]);
       assert.equal(later.cancel(), true);
       assert.equal(next.cancel(), true);
       await assert.rejects(async () => await later, CancelledError);
@@ -65,9 +64,25 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
       assert.equal(executor.statistics().queued, 0);
       release(flags);
       await holder;
-      await executor.run(job('whoAmI'), []); // the thread served this one: the cancelled ones were skipped
+      await executor.runJob(job('whoAmI'), []); // the thread served this one: the cancelled ones were skipped
       assert.equal(Atomics.load(flags, RAN), 0);
     });
+  });
+
+  test('a job handed to the pool but not started by a thread is skipped when cancelled', async () => {
+    const fresh = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await run(async () => {
+      const flags = sharedFlags();
+      // No thread yet: the job is handed to piscina and waits there for the thread that starts.
+      const starting = fresh.submit(job('countRun'), flags);
+      assert.deepEqual([fresh.statistics().running, fresh.statistics().queued], [1, 0]);
+      starting.cancel();
+      await assert.rejects(async () => await starting, CancelledError);
+      assert.equal(fresh.statistics().running, 0, 'a cancelled job is not counted as running');
+      assert.equal(await fresh.runJob((x: number) => x + 1, [1]), 2); // the thread skipped it, then ran this
+      assert.equal(Atomics.load(flags, RAN), 0);
+    });
+    await closeAndCheck(fresh, 'may run');
   });
 
   test('a job cancelled before its task started is removed too', async () => {
@@ -81,7 +96,7 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
       await until(flags, STARTED);
       release(flags);
       await holder;
-      await executor.run(job('whoAmI'), []);
+      await executor.runJob(job('whoAmI'), []);
       assert.equal(Atomics.load(flags, RAN), 0);
     });
   });
@@ -89,10 +104,10 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
   test('a job that never checks is terminated after cancelGraceMs; the next job is served', async () => {
     await run(async () => {
       const flags = sharedFlags();
-      const before = await executor.run(job('whoAmI'), []);
+      const before = await executor.runJob(job('whoAmI'), []);
       const spinning = executor.submit(job('spinForever'), flags);
       await until(flags, STARTED);
-      const waiting = executor.run(job('whoAmI'), []); // next in line for the spinning thread
+      const waiting = executor.runJob(job('whoAmI'), []); // next in line for the spinning thread
       spinning.cancel();
       await assert.rejects(async () => await spinning, CancelledError);
       assert.equal(spinning.cancelled(), true);
@@ -105,17 +120,17 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
   test('run({ signal }): aborting the signal cancels the job with its reason', async () => {
     const flags = sharedFlags();
     const controller = new AbortController();
-    const spinning = executor.run(job('spinForever'), [flags], { signal: controller.signal });
+    const spinning = executor.runJob(job('spinForever'), [flags], { signal: controller.signal });
     await until(flags, STARTED);
     const reason = new Error('stop now');
     controller.abort(reason);
     await assert.rejects(spinning, (err) => err === reason);
     const aborted = AbortSignal.abort('already');
     await assert.rejects(
-      executor.run((x: number) => x, [1], { signal: aborted }),
+      executor.runJob((x: number) => x, [1], { signal: aborted }),
       (err) => err === 'already',
     );
-    assert.equal(await executor.run((x: number) => x + 1, [1]), 2);
+    assert.equal(await executor.runJob((x: number) => x + 1, [1]), 2);
   });
 
   test('the task tree sees a waiting task as waiting on a "thread job"', async () => {
@@ -150,7 +165,7 @@ describe('ThreadPoolExecutor: queue and cancellation', () => {
     await run(async () => {
       const task = createTask(async () => {
         await sleep(Number.POSITIVE_INFINITY).catch(() => undefined); // cancelled here
-        return idle.run((x: number) => x, [1]);
+        return idle.runJob((x: number) => x, [1]);
       });
       await sleep(0);
       task.cancel();
@@ -170,7 +185,7 @@ describe('ThreadPoolExecutor: failures', () => {
   after(() => closeAndCheck(executor));
 
   test('an error thrown in the worker keeps its name, message, stack, code and cause', async () => {
-    const error = await executor.run(job('failDeep'), [5]).then(
+    const error = await executor.runJob(job('failDeep'), [5]).then(
       () => assert.fail('should have thrown'),
       (err: unknown) => err as Error & { code?: string; limit?: number; cause?: Error },
     );
@@ -187,7 +202,7 @@ describe('ThreadPoolExecutor: failures', () => {
 
   test('a thrown non-error value is rethrown as it was', async () => {
     await assert.rejects(
-      executor.run(() => {
+      executor.runJob(() => {
         throw { reason: 'plain object' };
       }, []),
       (err) => (err as { reason?: string }).reason === 'plain object',
@@ -195,7 +210,7 @@ describe('ThreadPoolExecutor: failures', () => {
   });
 
   test('process.exit() in a job rejects it with WorkerCrashedError; the pool stays usable', async () => {
-    const error = await executor.run(job('exitWith'), [3]).then(
+    const error = await executor.runJob(job('exitWith'), [3]).then(
       () => assert.fail('should have thrown'),
       (err: unknown) => err,
     );
@@ -203,33 +218,33 @@ describe('ThreadPoolExecutor: failures', () => {
     assert.equal(error.code, 'ERR_WORKER_CRASHED');
     assert.equal(error.exitCode, 3);
     assert.match(error.message, /exited \(code 3\)/);
-    assert.equal(await executor.run((x: number) => x * 2, [21]), 42);
+    assert.equal(await executor.runJob((x: number) => x * 2, [21]), 42);
   });
 
   test('an uncaught error in the worker rejects the job with WorkerCrashedError (cause kept)', async () => {
-    const error = await executor.run(job('throwUncaught'), []).then(
+    const error = await executor.runJob(job('throwUncaught'), []).then(
       () => assert.fail('should have thrown'),
       (err: unknown) => err as WorkerCrashedError,
     );
     assert.ok(error instanceof WorkerCrashedError);
     assert.equal((error.cause as Error).message, 'escaped from a timer');
-    assert.equal(await executor.run((x: number) => x * 2, [21]), 42);
+    assert.equal(await executor.runJob((x: number) => x * 2, [21]), 42);
   });
 
   test('an argument that cannot be cloned rejects with DataCloneError', async () => {
     await assert.rejects(
-      executor.run((f: unknown) => typeof f, [() => 1]),
+      executor.runJob((f: unknown) => typeof f, [() => 1]),
       (err) => (err as Error).name === 'DataCloneError',
     );
-    assert.equal(await executor.run((x: number) => x, [7]), 7);
+    assert.equal(await executor.runJob((x: number) => x, [7]), 7);
   });
 
-  test('a job next in line when its thread dies is still served', async () => {
+  test('a job waiting when the only thread dies is still served (on a new thread)', async () => {
     const flags = sharedFlags();
-    const dying = executor.run(job('exitWhenReleased'), [flags, 4]);
+    const dying = executor.runJob(job('exitWhenReleased'), [flags, 4]);
     await until(flags, STARTED);
-    const next = executor.run((x: number) => x * 2, [21]); // waits in the pool, not in the executor's queue
-    assert.deepEqual([executor.statistics().running, executor.statistics().queued], [2, 0]);
+    const next = executor.runJob((x: number) => x * 2, [21]); // waits in the executor's queue
+    assert.deepEqual([executor.statistics().running, executor.statistics().queued], [1, 1]);
     release(flags);
     await assert.rejects(dying, WorkerCrashedError);
     assert.equal(await next, 42, 'a new thread took the waiting job');
@@ -267,14 +282,14 @@ describe('ThreadPoolExecutor: failures', () => {
   test('running out of memory under resourceLimits rejects the job; the pool stays usable', async () => {
     // 64 MB leaves room for tsx, which every test worker loads; the job allocates far beyond it.
     const limited = new ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 64 } });
-    const error = await limited.run(job('exhaustMemory'), []).then(
+    const error = await limited.runJob(job('exhaustMemory'), []).then(
       () => assert.fail('should have thrown'),
       (err: unknown) => err as WorkerCrashedError,
     );
     assert.ok(error instanceof WorkerCrashedError);
     assert.match(error.message, /out of memory/);
     assert.equal((error.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
-    assert.equal(await limited.run((x: number) => x * 2, [21]), 42);
+    assert.equal(await limited.runJob((x: number) => x * 2, [21]), 42);
     await closeAndCheck(limited, 'may run');
   });
 });
@@ -348,7 +363,7 @@ describe('ThreadPoolExecutor: shutdown', () => {
   test('shutdown() waits for running jobs, then every thread has exited', async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
-    const running = executor.run(job('holdUntilReleased'), [flags]);
+    const running = executor.runJob(job('holdUntilReleased'), [flags]);
     await until(flags, STARTED);
     let shutDown = false;
     const closing = executor.shutdown().then(() => {
@@ -367,9 +382,9 @@ describe('ThreadPoolExecutor: shutdown', () => {
   test('queued jobs still run unless cancelFutures is set', async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
-    const holder = executor.run(job('holdUntilReleased'), [flags]);
-    const next = executor.run(job('countRun'), [flags]); // next in line for the thread
-    const later = executor.run(job('countRun'), [flags]); // in the executor's queue
+    const holder = executor.runJob(job('holdUntilReleased'), [flags]);
+    const next = executor.runJob(job('countRun'), [flags]); // next in line for the thread
+    const later = executor.runJob(job('countRun'), [flags]); // in the executor's queue
     await until(flags, STARTED);
     const closing = executor.shutdown();
     release(flags);
@@ -381,9 +396,9 @@ describe('ThreadPoolExecutor: shutdown', () => {
   test('cancelFutures cancels the queued jobs; the running one finishes', async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
-    const holder = executor.run(job('holdUntilReleased'), [flags]);
-    const next = executor.run(job('countRun'), [flags]); // next in line for the thread
-    const later = executor.run(job('countRun'), [flags]); // in the executor's queue
+    const holder = executor.runJob(job('holdUntilReleased'), [flags]);
+    const next = executor.runJob(job('countRun'), [flags]); // next in line for the thread
+    const later = executor.runJob(job('countRun'), [flags]); // in the executor's queue
     await until(flags, STARTED);
     const closing = executor.shutdown({ cancelFutures: true });
     await assert.rejects(next, CancelledError);
@@ -398,7 +413,7 @@ describe('ThreadPoolExecutor: shutdown', () => {
   test('wait: false returns at once; the threads end once the jobs are done', async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
-    const holder = executor.run(job('holdUntilReleased'), [flags]);
+    const holder = executor.runJob(job('holdUntilReleased'), [flags]);
     await until(flags, STARTED);
     await executor.shutdown({ wait: false });
     assert.equal(executor.statistics().running, 1, 'returned while the job still runs');
@@ -411,9 +426,9 @@ describe('ThreadPoolExecutor: shutdown', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     await executor.shutdown();
     assert.throws(() => executor.submit((x: number) => x, 1), InvalidStateError);
-    assert.throws(() => executor.run((x: number) => x, [1]), InvalidStateError);
+    assert.throws(() => executor.runJob((x: number) => x, [1]), InvalidStateError);
     assert.throws(() => executor.map((x: number) => x, [1]), InvalidStateError);
-    assert.throws(() => executor.run((x: number) => x, [1]), {
+    assert.throws(() => executor.runJob((x: number) => x, [1]), {
       code: 'ERR_INVALID_STATE',
       message: /shut down/,
     });
@@ -425,7 +440,7 @@ describe('ThreadPoolExecutor: shutdown', () => {
     {
       await using executor = new ThreadPoolExecutor({ maxWorkers: 1 });
       kept = executor;
-      assert.equal(await executor.run((x: number) => x + 1, [1]), 2);
+      assert.equal(await executor.runJob((x: number) => x + 1, [1]), 2);
     }
     assert.equal(kept.statistics().state, 'shut-down');
     assert.equal(activeWorkerCount(), 0);
@@ -463,14 +478,17 @@ describe('ThreadPoolExecutor: arguments and introspection', () => {
     });
   });
 
-  test('bad arguments of run, submit, map and shutdown', async () => {
+  test('bad arguments of runJob, submit, map and shutdown', async () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
-    assert.throws(() => executor.run(42 as never, []), {
+    assert.throws(() => executor.runJob(42 as never, []), {
       name: 'TypeError',
       message:
-        /ThreadPoolExecutor\.run: fn must be a function or a workerFunction\(\) reference, received number 42/,
+        /ThreadPoolExecutor\.runJob: fn must be a function or a workerFunction\(\) reference, received number 42/,
     });
-    assert.throws(() => executor.run((x: number) => x, 1 as never), /args must be an array/);
+    assert.throws(() => executor.runJob((x: number) => x, 1 as never), /args must be an array/);
+    // The deprecated alias runs the same path and names itself in errors.
+    assert.throws(() => executor.run((x: number) => x, 1 as never), /ThreadPoolExecutor\.run: args must be/);
+    assert.equal(await executor.run((x: number) => x + 1, [1]), 2);
     assert.throws(() => executor.submit('x' as never), /ThreadPoolExecutor\.submit: fn must be/);
     assert.throws(() => executor.map((x: number) => x, [1], { concurrency: 0 }), {
       name: 'RangeError',
@@ -500,7 +518,7 @@ describe('ThreadPoolExecutor: arguments and introspection', () => {
       threads: 0,
       completed: 0,
     });
-    assert.equal(await executor.run((x: number) => x, [1]), 1);
+    assert.equal(await executor.runJob((x: number) => x, [1]), 1);
     assert.equal(executor.statistics().completed, 1);
     assert.equal(executor.statistics().threads, 1);
     assert.match(

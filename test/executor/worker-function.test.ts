@@ -50,23 +50,23 @@ describe('workerFunction', () => {
       'data:text/javascript,export function triple(n) { return n * 3; }',
       'triple',
     );
-    assert.equal(await executor.run(triple, [14]), 42);
+    assert.equal(await executor.runJob(triple, [14]), 42);
   });
 
   test('a missing or non-function export fails the job with a TypeError that says so', async () => {
     const jobs = new URL('./fixtures/jobs.js', import.meta.url);
-    await assert.rejects(executor.run(workerFunction(jobs, 'noSuchExport'), []), {
+    await assert.rejects(executor.runJob(workerFunction(jobs, 'noSuchExport'), []), {
       name: 'TypeError',
       message: /export "noSuchExport" of .*jobs\.ts is not a function \(no such export\)/,
     });
     await assert.rejects(
-      executor.run(workerFunction(jobs, 'notAFunction'), []),
+      executor.runJob(workerFunction(jobs, 'notAFunction'), []),
       /is not a function \(a number\)/,
     );
   });
 
   test('a module that cannot be imported fails the job with the import error', async () => {
-    await assert.rejects(executor.run(workerFunction('/nonexistent/jobs.mjs', 'f'), []), {
+    await assert.rejects(executor.runJob(workerFunction('/nonexistent/jobs.mjs', 'f'), []), {
       code: 'ERR_MODULE_NOT_FOUND',
     });
   });
@@ -89,14 +89,14 @@ describe('functions sent by source', () => {
         return this.count;
       }
     }
-    assert.throws(() => executor.run(Counter as never, []), {
+    assert.throws(() => executor.runJob(Counter as never, []), {
       name: 'TypeError',
       message:
-        /ThreadPoolExecutor\.run: fn \(function Counter\) cannot be sent to a worker thread: it is a class/,
+        /ThreadPoolExecutor\.runJob: fn \(function Counter\) cannot be sent to a worker thread: it is a class/,
     });
-    assert.throws(() => executor.run(Counter.prototype.next, []), /it uses `this`/);
+    assert.throws(() => executor.runJob(Counter.prototype.next, []), /it uses `this`/);
     const getter = Object.getOwnPropertyDescriptor(Counter.prototype, 'value')!.get!;
-    assert.throws(() => executor.run(getter, []), /method or accessor that cannot stand alone/);
+    assert.throws(() => executor.runJob(getter, []), /method or accessor that cannot stand alone/);
   });
 
   test('methods written in shorthand run when they do not use `this`', async () => {
@@ -108,9 +108,9 @@ describe('functions sent by source', () => {
         return n + 1;
       },
     };
-    assert.equal(await executor.run(tools.double, [21]), 42);
-    assert.equal(await executor.run(tools.later, [41]), 42);
+    assert.equal(await executor.runJob(tools.double, [21]), 42);
+    assert.equal(await executor.runJob(tools.later, [41]), 42);
     // `this` in a string is not code.
-    assert.equal(await executor.run((s: string) => `${s}: this is fine`, ['ok']), 'ok: this is fine');
+    assert.equal(await executor.runJob((s: string) => `${s}: this is fine`, ['ok']), 'ok: this is fine');
   });
 });
