@@ -5,6 +5,7 @@
  * VirtualClock implements the same interface.
  * @module
  */
+import { BinaryHeap } from './binary-heap.js';
 
 /** Something waiting for a deadline on a {@link Clock}. */
 export interface TimerEntry {
@@ -43,85 +44,25 @@ export interface ClockRun {
   readonly pendingTasks: number;
 }
 
-/** A binary min-heap of timer entries keyed by deadline, with O(log n) removal by index. @internal */
-export class DeadlineHeap {
-  readonly items: TimerEntry[] = [];
-
-  get size(): number {
-    return this.items.length;
+/**
+ * The timers of a clock: a {@link BinaryHeap} by deadline (equal deadlines in scheduling order) whose entries
+ * keep their own index, for O(log n) removal. Both clocks use it. @internal
+ */
+export class DeadlineHeap extends BinaryHeap<TimerEntry> {
+  protected compare(a: TimerEntry, b: TimerEntry): number {
+    return a.deadline - b.deadline;
   }
 
-  peek(): TimerEntry | undefined {
-    return this.items[0];
+  protected override placed(entry: TimerEntry, index: number): void {
+    entry.heapIndex = index;
   }
 
-  push(entry: TimerEntry): void {
-    const items = this.items;
-    entry.heapIndex = items.length;
-    items.push(entry);
-    this.up(entry.heapIndex);
-  }
-
-  pop(): TimerEntry | undefined {
-    const items = this.items;
-    const top = items[0];
-    if (top === undefined) return undefined;
-    this.removeAt(0);
-    return top;
-  }
-
+  /** Removes `entry` if it is in this heap; false if it was not. */
   remove(entry: TimerEntry): boolean {
     const index = entry.heapIndex;
     if (index < 0 || this.items[index] !== entry) return false;
     this.removeAt(index);
     return true;
-  }
-
-  private removeAt(index: number): void {
-    const items = this.items;
-    const removed = items[index]!;
-    const last = items.pop()!;
-    removed.heapIndex = -1;
-    if (index < items.length) {
-      items[index] = last;
-      last.heapIndex = index;
-      this.down(index);
-      this.up(last.heapIndex);
-    }
-  }
-
-  private up(index: number): void {
-    const items = this.items;
-    const entry = items[index]!;
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = items[parentIndex]!;
-      if (parent.deadline <= entry.deadline) break;
-      items[index] = parent;
-      parent.heapIndex = index;
-      index = parentIndex;
-    }
-    items[index] = entry;
-    entry.heapIndex = index;
-  }
-
-  private down(index: number): void {
-    const items = this.items;
-    const length = items.length;
-    const entry = items[index]!;
-    for (;;) {
-      let child = 2 * index + 1;
-      if (child >= length) break;
-      const right = child + 1;
-      if (right < length && items[right]!.deadline < items[child]!.deadline) child = right;
-      const childEntry = items[child]!;
-      if (childEntry.deadline >= entry.deadline) break;
-      items[index] = childEntry;
-      childEntry.heapIndex = index;
-      index = child;
-    }
-    items[index] = entry;
-    entry.heapIndex = index;
   }
 }
 

@@ -3,8 +3,8 @@
  * @module
  */
 import { checkFunction } from '../core/validate.js';
-import { BinaryHeap } from './binary-heap.js';
 import { naturalCompare } from './natural-compare.js';
+import { PriorityHeap } from './priority-heap.js';
 import { Queue } from './queue.js';
 
 /**
@@ -47,6 +47,6 @@ export class PriorityQueue<T> extends Queue<T> {
   constructor(maxsize = 0, compare?: (a: T, b: T) => number) {
     super(maxsize);
     if (compare !== undefined) checkFunction(compare, 'compare', 'PriorityQueue');
-    this.store = new BinaryHeap<T>(compare ?? naturalCompare);
+    this.store = new PriorityHeap<T>(compare ?? naturalCompare);
   }
 }

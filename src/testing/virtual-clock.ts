@@ -5,7 +5,7 @@
  * takes milliseconds and happens in the same order every time (trio's `MockClock`).
  * @module
  */
-import type { Clock, ClockRun, TimerEntry } from '../core/clock.js';
+import { type Clock, type ClockRun, DeadlineHeap, type TimerEntry } from '../core/clock.js';
 import { InvalidStateError } from '../core/errors.js';
 import type { RunState } from '../core/run-state.js';
 import { checkMs, checkOptions, describe } from '../core/validate.js';
@@ -52,10 +52,8 @@ export interface VirtualClockOptions {
 export class VirtualClock implements Clock {
   private time: number;
   private autojumpOn: boolean;
-  /** Deadlines, ordered by (deadline, sequence): ties fire in scheduling order, so runs repeat exactly. */
-  private readonly heap: TimerEntry[] = [];
-  private readonly seqs: number[] = [];
-  private nextSeq = 0;
+  /** Deadlines; ties fire in scheduling order, so runs repeat exactly. */
+  private readonly heap = new DeadlineHeap();
   private readonly runs = new Set<RunState>();
   /** Number of `advance()` calls in progress: autojump waits for them. */
   private advancing = 0;
@@ -109,22 +107,25 @@ export class VirtualClock implements Clock {
 
   /** How many timers are armed. */
   get pendingTimers(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** The earliest armed deadline, or `undefined` when none is armed. */
   nextDeadline(): number | undefined {
-    return this.heap[0]?.deadline;
+    return this.heap.peek()?.deadline;
   }
 
   /** `{ now, pendingTimers, autojumps }`, for assertions and debugging. */
   statistics(): { now: number; pendingTimers: number; autojumps: number } {
-    return { now: this.time, pendingTimers: this.heap.length, autojumps: this.autojumps };
+    return { now: this.time, pendingTimers: this.heap.size, autojumps: this.autojumps };
   }
 
   /** Part of the {@link Clock} interface: sleeps and deadlines arm their timers here (not for user code). */
   schedule(entry: TimerEntry): void {
-    this.push(entry);
+    if (entry.heapIndex >= 0) {
+      throw new InvalidStateError('VirtualClock.schedule: the entry is already scheduled');
+    }
+    this.heap.push(entry);
     if (entry.deadline <= this.time) {
       this.dueImmediate ??= setImmediate(this.fireDueNow);
     } else {
@@ -134,10 +135,7 @@ export class VirtualClock implements Clock {
 
   /** Part of the {@link Clock} interface: disarms a timer (not for user code). */
   unschedule(entry: TimerEntry): void {
-    const index = entry.heapIndex;
-    if (index < 0 || this.heap[index] !== entry) return;
-    this.removeAt(index);
-    if (this.heap.length === 0) this.poller.stop();
+    if (this.heap.remove(entry) && this.heap.size === 0) this.poller.stop();
   }
 
   /** @internal called by `run()` when a run using this clock starts. */
@@ -191,7 +189,7 @@ export class VirtualClock implements Clock {
       for (;;) {
         // First let what is runnable run (tasks just created reach their waits), then fire the next deadline.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const next = this.heap[0];
+        const next = this.heap.peek();
         if (next === undefined || next.deadline > target) break;
         if (next.deadline > this.time) this.time = next.deadline;
         this.fireDue();
@@ -228,8 +226,7 @@ export class VirtualClock implements Clock {
   // ---- autojump ---------------------------------------------------------------------------------------
 
   private readyToJump(): boolean {
-    if (!this.autojumpOn || this.advancing > 0 || this.heap.length === 0 || this.runs.size === 0)
-      return false;
+    if (!this.autojumpOn || this.advancing > 0 || this.heap.size === 0 || this.runs.size === 0) return false;
     for (const run of this.runs) {
       if (hasBlockedWatchers(run) || !allTasksBlocked(run)) return false;
     }
@@ -237,7 +234,7 @@ export class VirtualClock implements Clock {
   }
 
   private autojump1(): void {
-    const next = this.heap[0];
+    const next = this.heap.peek();
     if (next === undefined) return;
     if (next.deadline > this.time) this.time = next.deadline;
     this.autojumps++;
@@ -247,7 +244,7 @@ export class VirtualClock implements Clock {
 
   /** Starts watching for idleness when a jump could be due. */
   private rearm(): void {
-    if (this.autojumpOn && this.advancing === 0 && this.heap.length > 0 && this.runs.size > 0)
+    if (this.autojumpOn && this.advancing === 0 && this.heap.size > 0 && this.runs.size > 0)
       this.poller.arm();
   }
 
@@ -262,78 +259,9 @@ export class VirtualClock implements Clock {
   /** Fires, in (deadline, scheduling) order, every entry due at the current time. */
   private fireDue(): void {
     const heap = this.heap;
-    for (let entry = heap[0]; entry !== undefined && entry.deadline <= this.time; entry = heap[0]) {
-      this.removeAt(0);
+    for (let entry = heap.peek(); entry !== undefined && entry.deadline <= this.time; entry = heap.peek()) {
+      heap.pop();
       entry.onTimer();
-    }
-  }
-
-  // ---- the heap (parallel arrays: the entry and its scheduling sequence number) -------------------------
-
-  private push(entry: TimerEntry): void {
-    if (entry.heapIndex >= 0) {
-      throw new InvalidStateError('VirtualClock.schedule: the entry is already scheduled');
-    }
-    this.heap.push(entry);
-    this.seqs.push(this.nextSeq++);
-    this.up(this.heap.length - 1);
-  }
-
-  private less(a: number, b: number): boolean {
-    const da = this.heap[a]!.deadline;
-    const db = this.heap[b]!.deadline;
-    return da < db || (da === db && this.seqs[a]! < this.seqs[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    const heap = this.heap;
-    const seqs = this.seqs;
-    const ea = heap[a]!;
-    const eb = heap[b]!;
-    heap[a] = eb;
-    heap[b] = ea;
-    eb.heapIndex = a;
-    ea.heapIndex = b;
-    const sa = seqs[a]!;
-    seqs[a] = seqs[b]!;
-    seqs[b] = sa;
-  }
-
-  private up(index: number): void {
-    this.heap[index]!.heapIndex = index;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.less(index, parent)) break;
-      this.swap(index, parent);
-      index = parent;
-    }
-  }
-
-  private down(index: number): void {
-    const length = this.heap.length;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= length) break;
-      const right = left + 1;
-      const child = right < length && this.less(right, left) ? right : left;
-      if (!this.less(child, index)) break;
-      this.swap(index, child);
-      index = child;
-    }
-  }
-
-  private removeAt(index: number): void {
-    const heap = this.heap;
-    const seqs = this.seqs;
-    const removed = heap[index]!;
-    const lastIndex = heap.length - 1;
-    if (index !== lastIndex) this.swap(index, lastIndex);
-    heap.pop();
-    seqs.pop();
-    removed.heapIndex = -1;
-    if (index < heap.length) {
-      this.down(index);
-      this.up(index);
     }
   }
 }
