@@ -5,8 +5,9 @@
  * override `placed` to learn each item's index (timer entries keep theirs, for O(log n) removal).
  *
  * Ties are broken by arrival: items and their arrival numbers live in two parallel arrays (no wrapper object
- * per item), so equal keys come out first in, first out. Every operation finds where things go before moving
- * anything, so a comparison that throws (a user's, in `PriorityQueue`) leaves the heap as it was.
+ * per item), so equal keys come out first in, first out. A comparison that throws (a user's, in
+ * `PriorityQueue`) leaves the heap as it was: a rise compares before it moves anything, a sinking moves as it
+ * goes and, if a comparison throws, moves its path back.
  * @module
  * @internal
  */
@@ -67,33 +68,34 @@ export abstract class BinaryHeap<T> {
     const removed = items[index]!;
     const last = this.size - 1;
     if (index < last) {
-      // The last item fills the gap: find its place below, else above, then move.
+      // The last item fills the gap: it sinks from there, or else rises.
       const moving = items[last]!;
       const movingSeq = seqs[last]!;
-      const path = this.path;
-      let depth = 0;
+      const removedSeq = seqs[index]!;
       let hole = index;
-      for (;;) {
-        let child = 2 * hole + 1;
-        if (child >= last) break;
-        const right = child + 1;
-        if (right < last && this.before(items[right]!, seqs[right]!, items[child]!, seqs[child]!)) {
-          child = right;
-        }
-        if (!this.before(items[child]!, seqs[child]!, moving, movingSeq)) break;
-        path[depth++] = child;
-        hole = child;
-      }
-      if (depth > 0) {
-        hole = index;
-        for (let i = 0; i < depth; i++) {
-          const child = path[i]!;
+      try {
+        for (;;) {
+          let child = 2 * hole + 1;
+          if (child >= last) break;
+          const right = child + 1;
+          if (right < last && this.before(items[right]!, seqs[right]!, items[child]!, seqs[child]!)) {
+            child = right;
+          }
+          if (!this.before(items[child]!, seqs[child]!, moving, movingSeq)) break;
           this.move(child, hole);
           hole = child;
         }
-      } else {
-        hole = this.holeAbove(index, moving, movingSeq);
-        this.shiftDown(index, hole);
+        if (hole === index) {
+          hole = this.holeAbove(index, moving, movingSeq);
+          this.shiftDown(index, hole);
+        }
+      } catch (err) {
+        // Only a sinking step can throw after moving anything: move its path back down, as it was.
+        this.shiftDown(hole, index);
+        items[index] = removed;
+        seqs[index] = removedSeq;
+        this.placed(removed, index);
+        throw err;
       }
       items[hole] = moving;
       seqs[hole] = movingSeq;
@@ -118,9 +120,11 @@ export abstract class BinaryHeap<T> {
     const hole = this.holeAbove(at, item, seq);
     this.items.push(item);
     this.seqs.push(seq);
-    this.shiftDown(at, hole);
-    this.items[hole] = item;
-    this.seqs[hole] = seq;
+    if (hole < at) {
+      this.shiftDown(at, hole);
+      this.items[hole] = item;
+      this.seqs[hole] = seq;
+    }
     this.placed(item, hole);
     this.size = at + 1;
   }

@@ -10,9 +10,10 @@ interface Item {
 
 /** A heap by `key` that records indices, with a switch to make the comparison throw. */
 class ItemHeap extends BinaryHeap<Item> {
-  throwing = false;
+  /** Comparisons left before one throws (Infinity: never). */
+  comparesLeft = Number.POSITIVE_INFINITY;
   protected compare(a: Item, b: Item): number {
-    if (this.throwing) throw new Error('compare failed');
+    if (this.comparesLeft-- <= 0) throw new Error('compare failed');
     return a.key - b.key;
   }
   protected override placed(item: Item, index: number): void {
@@ -72,15 +73,34 @@ test('restore puts the item last popped back in front of later equal items', () 
   assert.deepEqual(heap.drain(), ['a', 'b', 'c']);
 });
 
-test('a comparison that throws leaves the heap as it was', () => {
-  const heap = new ItemHeap();
-  for (const key of [5, 3, 8, 1, 4, 7, 2]) heap.push(item(key, String(key)));
-  heap.throwing = true;
-  assert.throws(() => heap.push(item(0, 'x')), /compare failed/);
-  assert.throws(() => heap.pop(), /compare failed/);
-  assert.equal(heap.size, 7);
-  heap.throwing = false;
-  assert.deepEqual(heap.drain(), ['1', '2', '3', '4', '5', '7', '8']);
+test('a comparison that throws, at any step, leaves the heap as it was', () => {
+  const keys = [5, 3, 8, 1, 4, 7, 2, 9, 6, 0, 11, 10, 12, 13, 14];
+  const sorted = keys
+    .slice()
+    .sort((a, b) => a - b)
+    .map(String);
+  for (let k = 0; k < 8; k++) {
+    for (const op of ['push', 'pop', 'removeAt'] as const) {
+      const heap = new ItemHeap();
+      const items = keys.map((key) => item(key, String(key)));
+      for (const x of items) heap.push(x);
+      heap.comparesLeft = k;
+      let threw = false;
+      try {
+        if (op === 'push') heap.push(item(-1, 'x'));
+        else if (op === 'pop') heap.pop();
+        else heap.removeAt(items[1]!.index); // 3: the last item sinks into its place
+      } catch {
+        threw = true;
+      }
+      heap.comparesLeft = Number.POSITIVE_INFINITY;
+      if (k === 0) assert.ok(threw, `${op} with no comparison allowed throws`);
+      if (!threw) continue;
+      assert.equal(heap.size, keys.length);
+      for (const x of items) assert.equal(heap.at(x.index), x, `${op} after ${k}: index of ${x.name}`);
+      assert.deepEqual(heap.drain(), sorted, `${op} failing after ${k} comparisons`);
+    }
+  }
 });
 
 test('clear empties the heap and tells each item it left', () => {
