@@ -1,5 +1,5 @@
 /**
- * The library's one binary min-heap: the timers of both clocks (`TimerHeap`, `clock.ts`) and the store of
+ * The library's one binary min-heap: the timers of both clocks (`DeadlineHeap`, `clock.ts`) and the store of
  * `PriorityQueue` are subclasses. A subclass gives the order as a method (`compare`), not a callback, so the
  * call is monomorphic wherever one kind of heap is hot (the real clock under `sleep`/`timeout`), and may
  * override `placed` to learn each item's index (timer entries keep theirs, for O(log n) removal).
@@ -19,8 +19,6 @@ export abstract class BinaryHeap<T> {
   protected readonly items: T[] = [];
   /** Arrival number of each item, parallel to `items`. */
   private readonly seqs: number[] = [];
-  /** The path of the current sift-down, reused: 2^32 items would need 32 levels. */
-  private readonly path = new Int32Array(32);
   private nextSeq = 0;
   /** Arrival number of the last item popped, so that `restore` puts it back exactly where it was. */
   private poppedSeq = 0;
