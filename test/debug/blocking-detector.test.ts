@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkpoint, createTask, gather, run, sleep, taskGroup } from 'asyncio-ts';
+import { VirtualClock } from 'asyncio-ts/testing';
 import { assertNoTimers } from '../helpers/leaks.js';
 
 /** Keeps the thread busy for `ms` of wall time (a synchronous loop: the event loop cannot run). */
@@ -27,7 +28,7 @@ async function warningsOf(body: () => Promise<void>): Promise<Error[]> {
   return seen;
 }
 
-test('a task that spins 300 ms is named, with where it was created', async () => {
+test('real time: a task that spins 300 ms is named, with where it was created', async () => {
   const warnings = await warningsOf(() =>
     run(
       async () => {
@@ -42,7 +43,7 @@ test('a task that spins 300 ms is named, with where it was created', async () =>
           );
         });
       },
-      { debug: true },
+      { clock: new VirtualClock(), debug: true },
     ),
   );
   // On a loaded machine another slice may be descheduled past 100 ms and be reported too: a real (if
@@ -64,7 +65,7 @@ test('a task that spins 300 ms is named, with where it was created', async () =>
   await assertNoTimers();
 });
 
-test('the first slice of a task (before its first await) is measured too', async () => {
+test('real time: the first slice of a task (before its first await) is measured too', async () => {
   const warnings = await warningsOf(() =>
     run(
       async () => {
@@ -73,7 +74,7 @@ test('the first slice of a task (before its first await) is measured too', async
         const after = createTask(() => sleep(1), { name: 'after' });
         await gather(quick, hog, after);
       },
-      { debug: true },
+      { clock: new VirtualClock(), debug: true },
     ),
   );
   const slow = warnings.filter((w) => (w as { code?: string }).code === 'ASYNCIO_TS_SLOW_CALLBACK');
@@ -98,7 +99,7 @@ test('a program that never blocks stays silent', async () => {
         );
       },
       // Slices here last microseconds; the margin covers a loaded CI machine descheduling the process.
-      { debug: true, slowCallbackMs: 250 },
+      { clock: new VirtualClock(), debug: true, slowCallbackMs: 250 },
     ),
   );
   assert.deepEqual(
@@ -107,12 +108,15 @@ test('a program that never blocks stays silent', async () => {
   );
 });
 
-test('without debug mode nothing is measured', async () => {
+test('real time: without debug mode nothing is measured', async () => {
   const warnings = await warningsOf(() =>
-    run(async () => {
-      await sleep(1);
-      spin(150);
-    }),
+    run(
+      async () => {
+        await sleep(1);
+        spin(150);
+      },
+      { clock: new VirtualClock() },
+    ),
   );
   assert.deepEqual(warnings, []);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createTask, gather, Lock, run, sleep } from 'asyncio-ts';
+import { VirtualClock } from 'asyncio-ts/testing';
 
 // A full garbage collection on demand (the test runner does not pass --expose-gc).
 setFlagsFromString('--expose-gc');
@@ -22,10 +23,10 @@ async function warningsAfterGc(
   process.on('warning', onWarning);
   try {
     await body();
-    // Finalization callbacks run as separate tasks some time after a collection: poll, bounded.
-    for (let i = 0; i < 30 && !until(seen); i++) {
+    // Finalization callbacks run as separate tasks after a collection: poll turns of the event loop, bounded.
+    for (let i = 0; i < 200 && !until(seen); i++) {
       gc();
-      await new Promise<void>((resolve) => setTimeout(resolve, 10));
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     process.off('warning', onWarning);
@@ -43,7 +44,7 @@ test('a sleep() that is never awaited is reported when collected, with where it 
           sleep(5); // dropped: a bug this warning exists for
           await sleep(20);
         },
-        { debug: true },
+        { clock: new VirtualClock(), debug: true },
       ),
     byCode('ASYNCIO_TS_NEVER_AWAITED'),
   );
@@ -72,7 +73,7 @@ test('a contended lock.acquire() that is never awaited is reported too', async (
           held.release();
           await sleep(5);
         },
-        { debug: true },
+        { clock: new VirtualClock(), debug: true },
       ),
     byCode('ASYNCIO_TS_NEVER_AWAITED'),
   );
@@ -97,7 +98,7 @@ test('awaited waits, and waits passed to gather or then(), are not reported', as
           await createTask(() => void sleep(1), { name: 'control' }); // one dropped sleep: proves GC ran
           await sleep(5);
         },
-        { debug: true },
+        { clock: new VirtualClock(), debug: true },
       ),
     byCode('ASYNCIO_TS_NEVER_AWAITED'),
   );
@@ -117,7 +118,7 @@ test('a task whose value is never retrieved is reported when collected; a retrie
           await sleep(5);
           assert.equal(kept.result(), 'kept');
         },
-        { debug: true },
+        { clock: new VirtualClock(), debug: true },
       ),
     byCode('ASYNCIO_TS_NEVER_AWAITED'),
   );
@@ -142,7 +143,7 @@ test('a never-retrieved task exception names the task and, in debug mode, where 
           );
           await sleep(5);
         },
-        { debug: true },
+        { clock: new VirtualClock(), debug: true },
       ),
     byCode('ASYNCIO_TS_TASK_EXCEPTION_NEVER_RETRIEVED'),
   );
@@ -160,11 +161,14 @@ test('a never-retrieved task exception names the task and, in debug mode, where 
 test('without debug mode no waiter is tracked', async () => {
   const warnings = await warningsAfterGc(
     () =>
-      run(async () => {
-        sleep(5);
-        createTask(async () => 'lost');
-        await sleep(20);
-      }),
+      run(
+        async () => {
+          sleep(5);
+          createTask(async () => 'lost');
+          await sleep(20);
+        },
+        { clock: new VirtualClock() },
+      ),
     () => false,
   );
   assert.deepEqual(

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTask, run, sleep } from 'asyncio-ts';
+import { VirtualClock } from 'asyncio-ts/testing';
 import { assertNoTimers } from '../helpers/leaks.js';
 
 const hung = fileURLToPath(new URL('./fixtures/hung.ts', import.meta.url));
@@ -104,7 +105,7 @@ test('debug mode lists the tasks still pending when main returns, before cancell
           worker = createTask(() => sleep(60_000), { name: 'worker' });
           await sleep(1);
         },
-        { debug },
+        { clock: new VirtualClock(), debug },
       );
       assert.equal(worker.cancelled(), true);
     }

@@ -7,6 +7,9 @@ import { createTask, gather, run, sleep } from 'asyncio-ts';
 import { formatTimeline, readTraceFile, type TraceEvent, timelineOf, timelineSvg } from 'asyncio-ts/debug';
 import { checkWellFormedXml } from '../helpers/xml.js';
 
+// real time: a trace records wall-clock timestamps (performance.now), so these runs sleep a few real ms; the
+// assertions are about order and nesting, never about how long anything took.
+
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-timeline-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

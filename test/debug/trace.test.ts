@@ -9,6 +9,9 @@ import { createTask, Lock, Queue, run, sleep, taskGroup } from 'asyncio-ts';
 import { parseTrace, readTraceFile, type TraceEvent } from 'asyncio-ts/debug';
 import { assertNoTimers } from '../helpers/leaks.js';
 
+// real time: a trace records wall-clock timestamps (performance.now), so these runs sleep a few real ms; the
+// assertions are about order and nesting, never about how long anything took.
+
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-trace-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

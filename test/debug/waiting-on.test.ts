@@ -12,6 +12,9 @@ import { formatTimeline, readTraceFile, timelineOf, timelineSvg } from 'asyncio-
 import { ThreadPoolExecutor } from 'asyncio-ts/executor';
 import { checkWellFormedXml } from '../helpers/xml.js';
 
+// real time: a trace records wall-clock timestamps (performance.now), so these runs sleep a few real ms; the
+// assertions are about order and nesting, never about how long anything took.
+
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-waiting-on-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
