@@ -14,7 +14,6 @@ import {
   QueueEmpty,
   QueueFull,
   QueueShutDown,
-  run,
   sleep,
   TimeoutError,
   timeout,
@@ -22,13 +21,14 @@ import {
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { checkSignalEndings } from '../helpers/signal-endings.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 const isShutDown = (err: unknown) => err instanceof QueueShutDown;
 const isCancelled = (err: unknown) => err instanceof CancelledError;
 
 describe('Queue basics', () => {
   test('inspect shows one line: qsize, maxsize, unfinished, waiters when any, state when shut down', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       assert.equal(inspect(q), '<Queue qsize=0 maxsize=0 unfinished=0>');
       const getter = createTask(() => q.get());
@@ -101,7 +101,7 @@ describe('Queue basics', () => {
   });
 
   test('a putter blocks once maxsize items are in (test_maxsize)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(2);
       const havePut: number[] = [];
       const putter = createTask(async () => {
@@ -126,7 +126,7 @@ describe('Queue basics', () => {
   });
 
   test('statistics() is a snapshot of sizes, waiters and state', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       assert.deepEqual(q.statistics(), {
         qsize: 0,
@@ -183,7 +183,7 @@ describe('Queue.get', () => {
   });
 
   test('a get frees a slot for a waiting putter (test_get_with_putters, test_get_with_waiting_putters)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       const putA = createTask(() => q.put('a'));
       const putB = createTask(() => q.put('b'));
@@ -197,7 +197,7 @@ describe('Queue.get', () => {
   });
 
   test('get() waits until an item arrives (test_blocking_get_wait)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       let finished = false;
       const getter = createTask(async () => {
@@ -225,7 +225,7 @@ describe('Queue.get', () => {
   });
 
   test('a getter cancelled while waiting does not take the next item (test_get_cancelled_race)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>();
       const t1 = createTask(() => q.get());
       const t2 = createTask(() => q.get());
@@ -241,7 +241,7 @@ describe('Queue.get', () => {
   });
 
   test('a getter cancelled after an item was reserved for it leaves the item at the head (test_get_cancel_drop_one_pending_reader)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       const reader = createTask(() => q.get());
       await checkpoint(); // the reader waits
@@ -257,7 +257,7 @@ describe('Queue.get', () => {
   });
 
   test('the wake-up of a cancelled getter goes to the next getter (test_get_cancel_drop_many_pending_readers)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       const readers = [0, 1, 2].map(() => createTask(() => q.get()));
       await checkpoint();
@@ -273,7 +273,7 @@ describe('Queue.get', () => {
   });
 
   test('an item reserved for a woken getter still takes its slot: given back, the queue is never over maxsize', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       const getter = createTask(() => q.get());
       await checkpoint();
@@ -296,7 +296,7 @@ describe('Queue.get', () => {
   });
 
   test('a getter whose signal aborts after its item was reserved hands it on', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>();
       const controller = new AbortController();
       const first = createTask(() => q.get({ signal: controller.signal }));
@@ -314,7 +314,7 @@ describe('Queue.get', () => {
   });
 
   test('a producer and a consumer through Queue(1) finish (test_why_are_getters_waiting)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(1);
       const n = 5;
       const consumer = createTask(async () => {
@@ -330,7 +330,7 @@ describe('Queue.get', () => {
   });
 
   test('a timed-out get leaves no getter behind (test_cancelled_getters_not_being_held_in_self_getters)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(5);
       await assert.rejects(
         waitFor(() => q.get(), 10),
@@ -349,7 +349,7 @@ describe('Queue.get', () => {
   });
 
   test('waiting getters are served first come, first served', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       const order: string[] = [];
       const getters = ['g0', 'g1', 'g2'].map((name) =>
@@ -391,7 +391,7 @@ describe('Queue.put', () => {
   });
 
   test('put() waits while the queue is full (test_blocking_put_wait)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(1);
       let finished = false;
       const putter = createTask(async () => {
@@ -420,7 +420,7 @@ describe('Queue.put', () => {
   });
 
   test('a putter cancelled after a slot was promised to it adds nothing (test_put_cancel_drop)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(1);
       q.putNowait(1);
       const writer = createTask(() => q.put(2));
@@ -437,7 +437,7 @@ describe('Queue.put', () => {
   });
 
   test('a promised slot of a cancelled putter goes to the next putter (test_cancelled_put_silence_value_error_exception)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       q.putNowait('first');
       const cancelled = createTask(() => q.put('dropped'));
@@ -455,7 +455,7 @@ describe('Queue.put', () => {
   });
 
   test('a putter cancelled while waiting does not block the others (test_put_cancelled_race)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       const putA = createTask(() => q.put('a'));
       const putB = createTask(() => q.put('b'));
@@ -475,7 +475,7 @@ describe('Queue.put', () => {
   });
 
   test('a put wakes a waiting getter (test_put_with_waiting_getters, test_put_cancelled)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>();
       const getter = createTask(() => q.get());
       await checkpoint();
@@ -485,7 +485,7 @@ describe('Queue.put', () => {
   });
 
   test('four putters into Queue(2) all finish once a getter drains it (test_why_are_putters_waiting)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(2);
       const putters = [0, 1, 2, 3].map((i) => createTask(() => q.put(i)));
       const got: number[] = [];
@@ -499,7 +499,7 @@ describe('Queue.put', () => {
   });
 
   test('a cancelled putter leaves the waiting list (test_cancelled_puts_not_being_held_in_self_putters)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(1);
       q.putNowait(1);
       const putter = createTask(() => q.put(1));
@@ -513,7 +513,7 @@ describe('Queue.put', () => {
   });
 
   test('putNowait cannot overtake a slot promised to a waiting putter', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>(1);
       q.putNowait('a');
       const putter = createTask(() => q.put('waited'));
@@ -527,7 +527,7 @@ describe('Queue.put', () => {
   });
 
   test('waiting putters are served first come, first served', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(1);
       q.putNowait(-1);
       const putters = [0, 1, 2].map((i) => createTask(() => q.put(i)));
@@ -545,7 +545,7 @@ describe('Queue.put', () => {
 
 describe('Queue cancellation and signals', () => {
   test('get, put and join in a cancelled scope reject at once and change nothing', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       q.putNowait(1);
       // Cancellation is level-triggered: in the catch block the task is still cancelled.
@@ -625,7 +625,7 @@ describe('Queue cancellation and signals', () => {
   });
 
   test('a cancelled task that iterates the queue loses no item', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       const seen: number[] = [];
       const consumer = createTask(async () => {
@@ -653,7 +653,7 @@ describe('Queue.taskDone and join', () => {
   });
 
   test('join() resolves once every item got its taskDone() (test_task_done)', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>();
       for (let i = 0; i < 100; i++) q.putNowait(i);
       let sum = 0;
@@ -685,7 +685,7 @@ describe('Queue.taskDone and join', () => {
   });
 
   test('join() waits for the last taskDone(), not for the queue to be empty', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<string>();
       q.putNowait('a');
       q.putNowait('b');
@@ -711,7 +711,7 @@ describe('Queue.taskDone and join', () => {
 
 describe('Queue async iteration', () => {
   test('for await yields until the queue is shut down and drained', async () => {
-    await run(async () => {
+    await runVirtual(async () => {
       const q = new Queue<number>(2);
       const seen: number[] = [];
       const consumer = createTask(async () => {
@@ -752,7 +752,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
 
   describe(`${name}.shutdown`, () => {
     test('an empty queue: waiting getters and later calls raise QueueShutDown (test_shutdown_empty)', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make();
         const getter = createTask(() => q.get());
         await checkpoint(); // the getter is pending before the shutdown
@@ -771,7 +771,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     });
 
     test('a non-empty queue: waiting putters raise, the items left can still be got (test_shutdown_nonempty)', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make(1);
         q.putNowait('data');
         const joiner = createTask(() => q.join());
@@ -795,7 +795,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     });
 
     test('immediate: the items are dropped and count as done (test_shutdown_immediate)', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make();
         q.putNowait('data');
         const joiner = createTask(() => q.join());
@@ -812,7 +812,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     });
 
     test('immediate: items already got still need their taskDone() (test_shutdown_immediate_with_unfinished)', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make();
         q.putNowait('data');
         q.putNowait('data');
@@ -872,7 +872,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     }
 
     test('a putter promised a slot and not yet resumed raises QueueShutDown and adds nothing', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make(1);
         q.putNowait('a');
         const putter = createTask(() => q.put('b'));
@@ -887,7 +887,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     });
 
     test('a getter woken before shutdown() still gets its item', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make();
         const getter = createTask(() => q.get());
         await checkpoint();
@@ -898,7 +898,7 @@ for (const QueueClass of [Queue, LifoQueue, PriorityQueue]) {
     });
 
     test('a getter woken before shutdown(true) raises QueueShutDown; its item was dropped', async () => {
-      await run(async () => {
+      await runVirtual(async () => {
         const q = make();
         const getter = createTask(() => q.get());
         const joiner = createTask(() => q.join());

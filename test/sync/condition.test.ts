@@ -9,7 +9,6 @@ import {
   gather,
   InvalidStateError,
   Lock,
-  run,
   sleep,
   type Task,
   TimeoutError,
@@ -18,9 +17,10 @@ import {
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { checkSignalEndings } from '../helpers/signal-endings.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('test_wait: notify wakes in order; a woken waiter runs only once it has the lock back', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const result: number[] = [];
     const c = (n: number) => async () => {
@@ -65,7 +65,7 @@ test('test_wait: notify wakes in order; a woken waiter runs only once it has the
 });
 
 test('test_wait_cancel: a cancelled wait() rejects holding the lock, and leaves no waiter', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const task = createTask(async () => {
       await cond.acquire();
@@ -86,7 +86,7 @@ test('test_wait_cancel: a cancelled wait() rejects holding the lock, and leaves 
 test('test_wait_cancel_contested: notified, then cancelled while the lock is contested: ends holding it', async () => {
   // The waiter is notified while the main task holds the lock; it is cancelled before it can take the lock
   // back, and then the lock is released. Whatever the outcome, the waiter must hold the lock at the end.
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     await cond.acquire();
     assert.equal(cond.locked(), true);
@@ -106,7 +106,7 @@ test('test_wait_cancel_contested: notified, then cancelled while the lock is con
 });
 
 test('test_wait_cancel_after_notify (bpo-32841): cancelled while re-acquiring: ends cancelled', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let waited = false;
     const cond = new Condition();
     const waiter = createTask(async () => {
@@ -136,7 +136,7 @@ test('test_wait_unacquired and test_notify_unacquired: without the lock they thr
 });
 
 test('test_wait_for: the predicate is re-checked after each wake-up', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     let presult = false;
     const result: number[] = [];
@@ -187,7 +187,7 @@ test('test_wait_for_unacquired: a true predicate returns at once; a false one ne
 });
 
 test('test_notify: notify(1) wakes one; notify(2048) wakes the rest', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const result: number[] = [];
     const c = (n: number) => async () => {
@@ -217,7 +217,7 @@ test('test_notify: notify(1) wakes one; notify(2048) wakes the rest', async () =
 });
 
 test('test_notify_all', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const result: number[] = [];
     const c = (n: number) => async () => {
@@ -274,7 +274,7 @@ test('test_explicit_lock: a Condition shares the given Lock', async () => {
 });
 
 test('test_timeout_in_block: a timed-out wait raises TimeoutError holding the lock', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     await cond.runExclusive(async () => {
       await assert.rejects(
@@ -302,7 +302,7 @@ test('a wait() with an aborted signal takes the lock back and rejects with the r
 });
 
 test('test_cancelled_error_wakeup: the CancelledError from the wake-up wait is re-raised unmodified', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     let raised: unknown;
     const task = createTask(async () => {
@@ -327,7 +327,7 @@ test('test_cancelled_error_wakeup: the CancelledError from the wake-up wait is r
 });
 
 test('test_cancelled_error_re_aquire: cancelled while re-acquiring: the same CancelledError', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     let wake = false;
     let raised: unknown;
@@ -372,7 +372,7 @@ function consumers(cond: Condition, state: { value: number }): Task<void>[] {
 test('test_cancelled_wakeup: cancel at the moment of notify passes the wake-up on (no lost wake-up)', async () => {
   // Two consumers wait. One item is produced and one consumer notified; in the same turn that consumer is
   // cancelled. The other consumer must get the wake-up and consume the item.
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const state = { value: 0 };
     const c = consumers(cond, state);
@@ -398,7 +398,7 @@ test('test_cancelled_wakeup: cancel at the moment of notify passes the wake-up o
 
 test('test_cancelled_wakeup_relock: cancelled while re-acquiring after notify passes the wake-up on', async () => {
   // As above, but the notified consumer is cancelled only after it has resumed and queued for the lock.
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const state = { value: 0 };
     const c = consumers(cond, state);
@@ -424,7 +424,7 @@ test('test_cancelled_wakeup_relock: cancelled while re-acquiring after notify pa
 });
 
 test('runExclusive and using keep working across wait() (the holding keeps its number)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     let ready = false;
     const consumer = createTask(() =>
@@ -444,7 +444,7 @@ test('runExclusive and using keep working across wait() (the holding keeps its n
 });
 
 test('statistics, inspect and labels', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cond = new Condition();
     const t = createTask(async () => {
       await cond.acquire();

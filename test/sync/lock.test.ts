@@ -9,13 +9,13 @@ import {
   InvalidStateError,
   Lock,
   Permit,
-  run,
   sleep,
   TimeoutError,
   timeout,
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { checkSignalEndings } from '../helpers/signal-endings.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('an uncontended acquire settles without a macrotask and returns a Permit', async () => {
   const lock = new Lock();
@@ -33,7 +33,7 @@ test('an uncontended acquire settles without a macrotask and returns a Permit', 
 });
 
 test('acquire, release, locked, and FIFO hand-over (asyncio test_acquire)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const result: number[] = [];
     await lock.acquire();
@@ -136,7 +136,7 @@ test('runExclusive releases on success, on throw, on sync throw and on rejection
 });
 
 test('runExclusive serialises overlapping callers (mutual exclusion)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     let inside = 0;
     let maxInside = 0;
@@ -172,7 +172,7 @@ test('runExclusive whose lock was released by hand does not release the next hol
 });
 
 test('acquire is a checkpoint: rejects at once in a cancelled scope (also when free)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const task = createTask(async () => {
       await sleep(Number.POSITIVE_INFINITY).catch(() => undefined);
@@ -218,7 +218,7 @@ test('a waiting acquire rejects with signal.reason when its signal aborts, and l
 });
 
 test('acquire of a cancelled waiter (asyncio test_acquire_cancel) leaves no waiter', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     await lock.acquire();
     const task = createTask(() => lock.acquire());
@@ -237,7 +237,7 @@ test('test_cancel_race: B cancelled while A releases: C gets the lock, nobody is
   // - C is blocked in acquire().
   // Now, in one synchronous turn: `fa` is set (A will release when it resumes) and B is cancelled.
   // B must leave the queue at once, so that A's release goes to C, not to the dead B.
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const lockit = async (blocker?: Event) => {
       const permit = await lock.acquire();
@@ -272,7 +272,7 @@ test('test_cancel_race: B cancelled while A releases: C gets the lock, nobody is
 test('test_cancel_release_race (bpo-32734): cancel t1 and release in one turn: exactly one holder', async () => {
   // The lock is held; t1, t2, t3 wait. In one turn: t1 is cancelled, then the lock is released.
   // Exactly one of the others (t2, the next in line) may take the lock; t3 keeps waiting.
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     let lockCount = 0;
     let callCount = 0;
@@ -302,7 +302,7 @@ test('test_cancel_release_race (bpo-32734): cancel t1 and release in one turn: e
 test('test_finished_waiter_cancelled: the grant of a waiter cancelled at release time goes to the next', async () => {
   // tb waits; tc is created (starts a microtask later); in one turn tb is cancelled and the lock released.
   // Without the fix the lock was lost: tc must end up holding it.
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     await lock.acquire();
     const tb = createTask(() => lock.acquire());
@@ -321,7 +321,7 @@ test('test_finished_waiter_cancelled: the grant of a waiter cancelled at release
 test('cancel at the moment of grant passes the lock on (release, then cancel, same turn)', async () => {
   // A holds; B and C wait. A releases: B is granted the lock, but before B can resume, B is cancelled in
   // the same synchronous turn. B must reject with CancelledError and the lock must go to C (principle 5).
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const a = await lock.acquire();
     const order: string[] = [];
@@ -361,7 +361,7 @@ test('signal aborted at the moment of grant passes the lock on', async () => {
 });
 
 test('a timed-out acquire leaves no waiter and no timer (timeout, async-mutex #33 shape)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const held = await lock.acquire();
     await assert.rejects(
@@ -401,7 +401,7 @@ test('bad arguments throw TypeError naming the argument', () => {
 });
 
 test('the task tree label of a waiting acquire is Lock.acquire', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     await lock.acquire();
     const task = createTask(() => lock.acquire());
@@ -415,7 +415,7 @@ test('the task tree label of a waiting acquire is Lock.acquire', async () => {
 });
 
 test('runExclusive waiter cancelled in the turn of the release: fn never runs, the lock goes on', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const held = await lock.acquire();
     const ran: string[] = [];

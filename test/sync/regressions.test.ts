@@ -18,12 +18,13 @@ import {
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('p-limit #25: cancelled queued jobs settle (CancelledError) instead of hanging, and never run', async () => {
   // p-limit's clearQueue() dropped queued jobs and left their promises pending forever. Here the way to
   // drop queued work is to cancel it (its task group, its task, or a shared signal): every queued call
   // settles, none of the dropped jobs starts, and the limit is free again afterwards.
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const started: number[] = [];
     const job = (i: number) => async () => {
@@ -102,7 +103,7 @@ test('p-queue #241: a call queued at capacity with an already-aborted signal rej
 test('p-queue #168: aborting the running and the waiting job in the same turn does not hang the limit', async () => {
   // p-queue: one running and one waiting job, both aborted at once, left the queue stuck with a phantom
   // pending job. Here the running job sees its signal, the waiter leaves the queue, and the limit is free.
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const c1 = new AbortController();
     const c2 = new AbortController();
@@ -128,7 +129,7 @@ test('p-queue #219: aborted queued jobs leave the queue at once and do not count
   // p-queue kept aborted entries queued, so with an interval cap "Hello World" waited for ten intervals.
   // Here aborted waiters leave at once: the semaphore hands its permit, and the rate limiter its next
   // token, straight to the live caller.
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const holder = await sem.acquire();
     const controller = new AbortController();
@@ -164,7 +165,7 @@ test('p-queue #219: aborted queued jobs leave the queue at once and do not count
 });
 
 test('async-mutex #64: one waiting acquirer can be cancelled on its own; the others keep their places', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const holder = await lock.acquire();
     const order: string[] = [];
@@ -191,7 +192,7 @@ test('async-mutex #64: one waiting acquirer can be cancelled on its own; the oth
 });
 
 test('async-mutex #33: an acquire under a timeout leaves no timer behind, whether it succeeds or times out', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const lock = new Lock();
     const sem = new Semaphore(1);
     (await timeout(60_000, () => lock.acquire())).release();

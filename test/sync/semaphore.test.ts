@@ -15,6 +15,7 @@ import {
 } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { checkSignalEndings } from '../helpers/signal-endings.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('initial value, locked() and value (asyncio test_initial_value_zero, test_semaphore_value)', () => {
   assert.equal(new Semaphore(0).locked(), true);
@@ -50,7 +51,7 @@ test('an uncontended acquire settles without a macrotask', async () => {
 });
 
 test('test_acquire: a release that hands the permit to a waiter leaves value at 0', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(3);
     const result: number[] = [];
     await sem.acquire();
@@ -84,7 +85,7 @@ test('test_acquire: a release that hands the permit to a waiter leaves value at 
 });
 
 test('test_acquire_cancel: a cancelled waiter leaves the queue', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore();
     await sem.acquire();
     const task = createTask(() => sem.acquire());
@@ -98,7 +99,7 @@ test('test_acquire_cancel: a cancelled waiter leaves the queue', async () => {
 test('test_acquire_cancel_before_awoken: t1, t2 cancelled, one release: t3 gets it, t4 still waits', async () => {
   // Four tasks wait on Semaphore(0). In one turn t1 and t2 are cancelled and one permit is released.
   // The permit must go to t3 (first live waiter), not be lost on the cancelled ones.
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(0);
     const tasks = [0, 1, 2, 3].map(() => createTask(() => sem.acquire()));
     await checkpoint();
@@ -123,7 +124,7 @@ test('test_acquire_cancel_before_awoken: t1, t2 cancelled, one release: t3 gets 
 });
 
 test('test_acquire_hang: cancel t1 then release: t2 gets the permit', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(0);
     const t1 = createTask(() => sem.acquire());
     const t2 = createTask(() => sem.acquire());
@@ -143,7 +144,7 @@ for (const c2Mode of ['runExclusive', 'acquire + using'] as const) {
     // c1 holds the semaphore, yields, leaves its \`using\` block (the release) and cancels c2 in the same
     // synchronous turn, as asyncio's \`async with\` exit does. c2 was granted the permit but has not resumed:
     // it must end cancelled without running its body, and the permit must be free again.
-    await run(async () => {
+    await runVirtual(async () => {
       const sem = new Semaphore(1);
       let c2Ran = false;
       const t2Holder: { task?: ReturnType<typeof createTask<void>> } = {};
@@ -184,7 +185,7 @@ test('test_release_no_waiters', async () => {
 });
 
 test('test_acquire_fifo_order: holders alternate in arrival order', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const result: string[] = [];
     const coro = (tag: string) => async () => {
@@ -207,7 +208,7 @@ test('test_acquire_fifo_order: holders alternate in arrival order', async () => 
 });
 
 test('test_acquire_fifo_order_2: a re-acquire goes to the back of the line', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const result: number[] = [];
     const t1 = createTask(async () => {
@@ -234,7 +235,7 @@ test('test_acquire_fifo_order_2: a re-acquire goes to the back of the line', asy
 });
 
 test('test_acquire_fifo_order_3: a cancelled first waiter does not disturb the order', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(0);
     const result: number[] = [];
     const c = (n: number) => async () => {
@@ -259,7 +260,7 @@ test('test_acquire_fifo_order_4: three releases wake three waiters in order; a n
   // then acquires one itself; c3 acquires the last. A task created by c1 after it wakes runs last.
   // asyncio asserts sem._value == 2 in between; here a release hands the permit straight to the waiter, so
   // the pool holds 2 as well, and the first waiter is granted before anyone else can take a permit.
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(0);
     const result: number[] = [];
     let t4: ReturnType<typeof createTask<void>> | undefined;
@@ -294,7 +295,7 @@ test('test_acquire_fifo_order_4: three releases wake three waiters in order; a n
 });
 
 test('cancel at the moment of grant passes the permit on (no permit created or destroyed)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(1);
     const held = await sem.acquire();
     const tb = createTask(() => sem.acquire());
@@ -371,7 +372,7 @@ test('waiting calls accept { signal }: an aborted waiter leaves at once; fn neve
 });
 
 test('statistics, inspect and labels', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(0);
     assert.equal(inspect(sem), '<Semaphore value=0 waiters=0>');
     const tasks = [1, 2, 3].map(() => createTask(() => sem.acquire()));

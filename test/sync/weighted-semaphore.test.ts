@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BoundedSemaphore, CancelledError, checkpoint, createTask, run, Semaphore, sleep } from 'asyncio-ts';
+import { BoundedSemaphore, CancelledError, checkpoint, createTask, Semaphore, sleep } from 'asyncio-ts';
 import fc from 'fast-check';
 import { assertNoTimers, turns } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('acquire({ weight }) takes that many permits at once and one Permit gives them all back', async () => {
   const sem = new Semaphore(5);
@@ -20,7 +21,7 @@ test('acquire({ weight }) takes that many permits at once and one Permit gives t
 });
 
 test('a weighted waiter keeps its place: later light callers wait behind it (FIFO, no starvation)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(3);
     const order: string[] = [];
     const first = await sem.acquire({ weight: 2 });
@@ -47,7 +48,7 @@ test('a weighted waiter keeps its place: later light callers wait behind it (FIF
 });
 
 test('a weighted waiter cancelled while collecting passes on the permits it had collected', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(4);
     const held = await sem.acquire({ weight: 3 });
     const heavy = createTask(() => sem.acquire({ weight: 4 })); // takes the free one, needs 3 more
@@ -70,7 +71,7 @@ test('a weighted waiter cancelled while collecting passes on the permits it had 
 });
 
 test('a weighted grant to a caller cancelled in the same turn goes on whole (principle 5)', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const sem = new Semaphore(2);
     const held = await sem.acquire({ weight: 2 });
     const heavy = createTask(() => sem.acquire({ weight: 2 }));
@@ -124,7 +125,7 @@ test('property: random weighted acquires, releases and cancellations never lose 
         },
       ),
       async (value, jobs) => {
-        await run(async () => {
+        await runVirtual(async () => {
           const sem = new Semaphore(value);
           let inside = 0;
           const tasks = jobs.map(({ weight, cancelAt }) => {
