@@ -270,7 +270,7 @@ test('one reader at a time; for await yields lines; reads take { signal }', asyn
     assert.deepEqual(lines, ['b\n', 'c']);
     const idle = new StreamReader();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 10);
+    setImmediate(() => controller.abort(new Error('stop'))); // while the read waits
     await assert.rejects(idle.read(1, { signal: controller.signal }), /stop/);
     assert.throws(() => idle.read(1, { signal: 'no' as unknown as AbortSignal }), TypeError);
     assert.throws(() => idle.read(1.5), TypeError);

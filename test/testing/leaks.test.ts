@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { run, sleep, TimeoutError, timeout } from 'asyncio-ts';
-import { activeResources, assertNoLeaks, LeakError } from 'asyncio-ts/testing';
+import { activeResources, assertNoLeaks, LeakError, VirtualClock } from 'asyncio-ts/testing';
 
 // The test runner's own fs requests (reading modules, writing its report) may be in flight at any check.
 const RUNNER_IO = ['FSReqCallback', 'FSReqPromise'];
@@ -11,7 +11,7 @@ const RUNNER_IO = ['FSReqCallback', 'FSReqPromise'];
 test('assertNoLeaks passes after a run that cleaned up, and names what is left otherwise', async () => {
   const before = activeResources();
   await assert.rejects(
-    run(() => timeout(10, () => sleep(60_000))),
+    run(() => timeout(10, () => sleep(60_000)), { clock: new VirtualClock() }),
     TimeoutError,
   );
   await assertNoLeaks(before, { ignore: RUNNER_IO });
