@@ -122,6 +122,8 @@ export class WorkerThreads {
   /** Destroys the pool and resolves once every thread has exited (a failure is a warning, not an error). */
   async destroy(): Promise<void> {
     this.#destroyed = true;
+    // Threads still starting have not announced themselves ('workerCreate' comes when they are ready).
+    this.track();
     const pool = this.#pool;
     this.#pool = undefined;
     // piscina rejects the jobs it still holds and terminates its threads. We wait for the threads ourselves rather

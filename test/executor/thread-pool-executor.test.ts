@@ -239,15 +239,17 @@ describe('ThreadPoolExecutor: failures', () => {
     assert.equal(await executor.runJob((x: number) => x, [7]), 7);
   });
 
-  test('a job waiting when the only thread dies is still served (on a new thread)', async () => {
+  test('jobs waiting when the only thread dies are still served, in order, on a new thread', async () => {
     const flags = sharedFlags();
     const dying = executor.runJob(job('exitWhenReleased'), [flags, 4]);
     await until(flags, STARTED);
-    const next = executor.runJob((x: number) => x * 2, [21]); // waits in the executor's queue
-    assert.deepEqual([executor.statistics().running, executor.statistics().queued], [1, 1]);
+    const order: number[] = [];
+    const waiting = [1, 2, 3].map((n) => executor.runJob((x: number) => x, [n]).then((v) => order.push(v)));
+    assert.deepEqual([executor.statistics().running, executor.statistics().queued], [1, 3]);
     release(flags);
-    await assert.rejects(dying, WorkerCrashedError);
-    assert.equal(await next, 42, 'a new thread took the waiting job');
+    await assert.rejects(dying, { code: 'ERR_WORKER_CRASHED', exitCode: 4 });
+    await Promise.all(waiting);
+    assert.deepEqual(order, [1, 2, 3], 'a new thread took the waiting jobs');
   });
 
   test('an executor whose threads cannot start fails its jobs instead of hanging', () => {
@@ -383,8 +385,8 @@ describe('ThreadPoolExecutor: shutdown', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
     const holder = executor.runJob(job('holdUntilReleased'), [flags]);
-    const next = executor.runJob(job('countRun'), [flags]); // next in line for the thread
-    const later = executor.runJob(job('countRun'), [flags]); // in the executor's queue
+    const next = executor.runJob(job('countRun'), [flags]); // first in the executor's queue
+    const later = executor.runJob(job('countRun'), [flags]); // behind it
     await until(flags, STARTED);
     const closing = executor.shutdown();
     release(flags);
@@ -397,8 +399,8 @@ describe('ThreadPoolExecutor: shutdown', () => {
     const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
     const flags = sharedFlags();
     const holder = executor.runJob(job('holdUntilReleased'), [flags]);
-    const next = executor.runJob(job('countRun'), [flags]); // next in line for the thread
-    const later = executor.runJob(job('countRun'), [flags]); // in the executor's queue
+    const next = executor.runJob(job('countRun'), [flags]); // first in the executor's queue
+    const later = executor.runJob(job('countRun'), [flags]); // behind it
     await until(flags, STARTED);
     const closing = executor.shutdown({ cancelFutures: true });
     await assert.rejects(next, CancelledError);
@@ -408,6 +410,48 @@ describe('ThreadPoolExecutor: shutdown', () => {
     await closing;
     assert.equal(Atomics.load(flags, RAN), 0);
     await closeAndCheck(executor);
+  });
+
+  test('cancelFutures with a job stopping past its grace, one running and some queued: all settle, nothing is left', async () => {
+    const executor = new ThreadPoolExecutor({ maxWorkers: 2, cancelGraceMs: 50 });
+    await run(async () => {
+      const spinFlags = sharedFlags();
+      const holdFlags = sharedFlags();
+      const countFlags = sharedFlags();
+      const spinning = executor.submit(job('spinForever'), spinFlags);
+      const holding = executor.submit(job('holdUntilReleased'), holdFlags);
+      const queued = [1, 2, 3].map(() => executor.submit(job('countRun'), countFlags));
+      await until(spinFlags, STARTED);
+      await until(holdFlags, STARTED);
+      assert.deepEqual([executor.statistics().running, executor.statistics().queued], [2, 3]);
+      spinning.cancel(); // never checks: its thread is terminated once the grace period is over
+      const closing = executor.shutdown({ cancelFutures: true });
+      for (const task of queued) await assert.rejects(async () => await task, CancelledError);
+      await assert.rejects(async () => await spinning, CancelledError);
+      assert.equal(executor.statistics().state, 'shutting-down', 'the held job still runs');
+      release(holdFlags);
+      assert.equal(typeof (await holding), 'number');
+      await closing;
+      assert.equal(Atomics.load(countFlags, RAN), 0);
+    });
+    await closeAndCheck(executor);
+  });
+
+  test('shutdown waits for a thread that is still starting (its only job was cancelled)', async () => {
+    const ports = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker').length;
+    const before = ports();
+    const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const flags = sharedFlags();
+    const controller = new AbortController();
+    // No thread yet: the job is handed to piscina, which starts one for it.
+    const starting = executor.runJob(job('countRun'), [flags], { signal: controller.signal });
+    const reason = new Error('never mind');
+    controller.abort(reason);
+    await assert.rejects(starting, (err) => err === reason);
+    await closeAndCheck(executor);
+    assert.equal(ports(), before, "the starting thread's ports are closed: it has exited");
+    assert.equal(Atomics.load(flags, RAN), 0);
   });
 
   test('wait: false returns at once; the threads end once the jobs are done', async () => {
