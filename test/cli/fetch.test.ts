@@ -8,6 +8,8 @@ import { startTestServer, type TestServer } from 'asyncio-ts/testing';
 import { safeFileName } from '../../src/cli/fetch.js';
 import { CLI, ROOT, runCli } from '../helpers/cli.js';
 
+// real time: the CLI runs as a real process against a real server (`/delay` routes, `--timeout 3s`).
+
 let server: TestServer;
 const dir = mkdtempSync(join(tmpdir(), 'asyncio-ts-fetch-'));
 before(async () => {

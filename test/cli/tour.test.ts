@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import { SEED_PROGRAMS } from '../../src/cli/tour-programs.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
+// real time: the tour runs every example as a real process and prints its claims beside real measurements.
+
 // The seed document's text, kept in the repository (examples/seed/asyncio-tutorial.txt, copied verbatim).
 const SEED_DOCUMENT = `${ROOT}/examples/seed/asyncio-tutorial.txt`;
 

@@ -8,7 +8,6 @@ import {
   currentSignal,
   currentTask,
   InvalidStateError,
-  run,
   sleep,
   type Task,
   timeout,

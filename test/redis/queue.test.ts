@@ -17,6 +17,9 @@ import {
 import { connectRedis, type RedisConnection, RedisQueue } from 'asyncio-ts/redis';
 import { RedisServer, redisSkip, requireRedisInCi, startWorker, within } from '../helpers/redis.js';
 
+// real time: a real redis-server; a few short sleeps let a waiter reach the server (its pub/sub and leases
+// run on the server's clock), so these tests cannot run on a VirtualClock. No assertion is about how long.
+
 requireRedisInCi();
 
 describe('RedisQueue', { skip: redisSkip }, () => {

@@ -11,6 +11,9 @@ import { connectRedis, type RedisConnection, RedisLock, RedisSemaphore } from 'a
 import { activeResources } from '../helpers/leaks.js';
 import { RedisServer, redisSkip, requireRedisInCi, startWorker, within } from '../helpers/redis.js';
 
+// real time: a real redis-server; a few short sleeps let a waiter reach the server (its pub/sub and leases
+// run on the server's clock), so these tests cannot run on a VirtualClock. No assertion is about how long.
+
 requireRedisInCi();
 
 describe('RedisSemaphore / RedisLock', { skip: redisSkip }, () => {

@@ -25,6 +25,9 @@ import {
 } from '../../src/streams/index.js';
 import { assertNoTimers, turns } from '../helpers/leaks.js';
 
+// real time: real sockets; a few peers pace their writes with short timers, and one readline times out after
+// 30 ms of real time (a read waiting on a socket holds a VirtualClock). No assertion is about how long.
+
 const fixtures = new URL('./fixtures/', import.meta.url);
 const key = readFileSync(new URL('key.pem', fixtures));
 const cert = readFileSync(new URL('cert.pem', fixtures));

@@ -232,7 +232,7 @@ test('acquire is a checkpoint and takes { signal }', async () => {
   assert.throws(() => limiter.acquire(1 as never), /RateLimiter\.acquire: options must be an object/);
 });
 
-test('real clock: no timer is left behind when waiters are cancelled or served', async () => {
+test('real time: no timer is left behind when waiters are cancelled or served', async () => {
   const limiter = new RateLimiter(2, 40);
   const t0 = performance.now();
   await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire(), limiter.acquire()]);

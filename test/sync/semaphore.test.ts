@@ -7,7 +7,6 @@ import {
   createTask,
   gather,
   Permit,
-  run,
   Semaphore,
   sleep,
   taskGroup,
