@@ -79,6 +79,8 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   deadline = Number.POSITIVE_INFINITY;
   /** @internal TimerEntry */
   heapIndex = -1;
+  /** When the exchange was made, on the plan's clock (read once per request: `performance.now()` is not free). */
+  readonly startedAt: number;
 
   private wire: WireState = CONNECTING;
   /** Released while incomplete: the rest of the body is dropped to keep the connection, within limits. */
@@ -136,7 +138,7 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
     this.maxBytes = plan.settings.maxBytes;
     this.hostPermit = hostPermit;
     this.sessionPermit = sessionPermit;
-    const now = clock.now();
+    const now = (this.startedAt = clock.now());
     this.totalDeadline = now + timeouts.total;
     this.connectDeadline = now + timeouts.connect;
   }

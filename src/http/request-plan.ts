@@ -183,8 +183,9 @@ export class RequestPlan {
     hostPermit: Permit | undefined,
     sessionPermit: Permit | undefined,
   ): Promise<ClientResponse> {
-    if (this.sentAt < 0) this.sentAt = this.clock.now();
-    return new Exchange(this.session, host, hop, this, hostPermit, sessionPermit).start(hop);
+    const exchange = new Exchange(this.session, host, hop, this, hostPermit, sessionPermit);
+    if (this.sentAt < 0) this.sentAt = exchange.startedAt;
+    return exchange.start(hop);
   }
 
   private waitSignal(): AbortSignal {
