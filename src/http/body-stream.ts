@@ -39,6 +39,14 @@ const HIGH_WATER = 64 * 1024;
 const SMALL_CHUNK = 16 * 1024;
 
 /**
+ * A body read whole with a declared length up to this size is copied into one buffer as it arrives: each
+ * chunk is copied while still in cache and its socket buffer freed at once, instead of keeping every chunk
+ * until the end and concatenating them (undici's way). A larger declared length is not reserved up front:
+ * a server's `Content-Length` alone must not make us hold more than this per response before bytes arrive.
+ */
+const PREALLOCATE_LIMIT = 8 * 1024 * 1024;
+
+/**
  * A copy of `chunk` that does not pin the socket's buffer. `allocUnsafe` takes a copy under 4 KiB from Node's
  * shared 8 KiB pool (so a kept response pins at most that slab): a 42-byte copy measured ~80 ns against ~260 ns
  * for a buffer of its own (`allocUnsafeSlow`), Node 24.
@@ -79,9 +87,14 @@ export class BodyStream implements DecoderSink {
   private readonly owner: BodyOwner;
   private readonly maxBytes: number;
   private readonly encoding: string | undefined;
+  /** The declared length on the wire (`Content-Length`), -1 if none. */
+  private readonly length: number;
   private decoder: Decoder | undefined;
   private mode: ReadMode = BUFFER;
   private chunks: Buffer[] = [];
+  /** Reading whole with a declared length: the body is copied in here as it arrives (see PREALLOCATE_LIMIT). */
+  private target: Buffer | undefined = undefined;
+  private filled = 0;
   private chunkHead = 0;
   private buffered = 0;
   private waiter: BodyWaiter | undefined = undefined;
@@ -92,10 +105,11 @@ export class BodyStream implements DecoderSink {
   /** The error every read gets from now on; set once. */
   private error: unknown = undefined;
 
-  constructor(owner: BodyOwner, encoding: string | undefined, maxBytes: number) {
+  constructor(owner: BodyOwner, encoding: string | undefined, maxBytes: number, length: number) {
     this.owner = owner;
     this.maxBytes = maxBytes;
     this.encoding = encoding;
+    this.length = length;
     this.decoder = encoding === undefined ? undefined : Decoder.for(encoding, this);
   }
 
@@ -156,6 +170,19 @@ export class BodyStream implements DecoderSink {
     if (received > this.maxBytes) {
       this.owner.bodyFailed(this.tooLarge(received));
       return;
+    }
+    const target = this.target;
+    if (target !== undefined) {
+      const filled = this.filled;
+      if (filled + chunk.length <= target.length) {
+        chunk.copy(target, filled);
+        this.filled = filled + chunk.length;
+        return;
+      }
+      // More than declared (HTTP/1.1 framing does not let this happen; kept correct anyway): back to chunks.
+      this.target = undefined;
+      this.chunks.push(target.subarray(0, filled));
+      this.buffered += filled;
     }
     this.chunks.push(
       chunk.length <= SMALL_CHUNK && chunk.buffer.byteLength > 2 * chunk.length ? detach(chunk) : chunk,
@@ -219,6 +246,9 @@ export class BodyStream implements DecoderSink {
     if (refusal !== undefined) return Promise.reject(refusal);
     if (this.complete) return Promise.resolve(this.collect());
     this.mode = COLLECT;
+    if (this.decoder === undefined && this.length > this.buffered && this.length <= PREALLOCATE_LIMIT) {
+      this.preallocate(this.length);
+    }
     this.unpauseReader();
     return this.waitForData(scope).then(() => {
       const error = this.error;
@@ -274,6 +304,7 @@ export class BodyStream implements DecoderSink {
   private dropData(): void {
     this.decoder?.destroy();
     this.decoder = undefined;
+    this.target = undefined;
     this.chunks = [];
     this.chunkHead = 0;
     this.buffered = 0;
@@ -325,8 +356,31 @@ export class BodyStream implements DecoderSink {
     return undefined;
   }
 
+  /** Starts copying the body into one buffer of the declared `length`, with what is buffered so far. */
+  private preallocate(length: number): void {
+    const target = Buffer.allocUnsafe(length);
+    let filled = 0;
+    const chunks = this.chunks;
+    for (let i = this.chunkHead; i < chunks.length; i++) {
+      const chunk = chunks[i] as Buffer;
+      chunk.copy(target, filled);
+      filled += chunk.length;
+    }
+    this.target = target;
+    this.filled = filled;
+    this.chunks = [];
+    this.chunkHead = 0;
+    this.buffered = 0;
+  }
+
   private collect(): Buffer {
     let whole = this.whole;
+    const target = this.target;
+    if (whole === undefined && target !== undefined) {
+      this.target = undefined;
+      whole = this.filled === target.length ? target : target.subarray(0, this.filled);
+      this.whole = whole;
+    }
     if (whole === undefined) {
       const chunks = this.chunkHead === 0 ? this.chunks : this.chunks.slice(this.chunkHead);
       whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.buffered);

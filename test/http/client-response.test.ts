@@ -31,6 +31,19 @@ describe('ClientResponse', () => {
     assert.deepEqual(Buffer.from(bytes), expectedBytes(100_000));
   });
 
+  test('a body read whole is exact below and above the size copied into one buffer as it arrives (8 MiB)', async () => {
+    await using session = new ClientSession({ baseUrl: ctx.server.url });
+    for (const n of [3000, 3_000_000, 9_000_000]) {
+      const res = await session.get(`/bytes/${n}`);
+      const bytes = await res.bytes();
+      assert.equal(bytes.byteLength, n);
+      assert.ok(Buffer.from(bytes).equals(expectedBytes(n)), `${n} bytes`);
+      const buffer = await res.arrayBuffer();
+      assert.equal(buffer.byteLength, n);
+      assert.ok(Buffer.from(buffer).equals(expectedBytes(n)));
+    }
+  });
+
   test('body streams decoded chunks; the whole equals the bytes sent', async () => {
     await using session = new ClientSession({ baseUrl: ctx.server.url });
     const res = await session.get('/bytes/1000000');
