@@ -208,7 +208,12 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
     if (typeof length === 'string') this.expectedLength = Number(length);
     const encoding = headers['content-encoding'];
     const decoded = encoding !== undefined && this.method !== 'HEAD' && status !== 204 && status !== 304;
-    const body = new BodyStream(this, decoded ? String(encoding) : undefined, this.maxBytes, this.expectedLength);
+    const body = new BodyStream(
+      this,
+      decoded ? String(encoding) : undefined,
+      this.maxBytes,
+      this.expectedLength,
+    );
     this.body = body;
     const response = new ClientResponse(this, body, status, statusText ?? '', headers);
     this.response = response;
