@@ -1,5 +1,5 @@
 /**
- * The one async shell of `Lock` and `Semaphore` over their synchronous cores (trio's pattern:
+ * The one async shell of `Lock`, `Semaphore` and `RateLimiter` over their synchronous cores (trio's pattern:
  * `checkpoint_if_cancelled` → `acquire_nowait` → park). A primitive supplies the core as an
  * {@link AcquireTarget} and its {@link AcquireQueue}; the shell does the opening cancellation check, the
  * uncontended path (settled without a macrotask), the choice between a bare resolver (nothing can cancel the
@@ -20,24 +20,32 @@ export interface AcquireTarget extends GrantTarget, GrantSource {
   take(): boolean;
   /** Gives back what `grantValue` handed out for a `runExclusive` (its holding number, or nothing). */
   releaseGrant(grant: Grant): void;
+  /**
+   * Gives back the grant of a `runExclusive` cancelled after it was delivered, before `fn` started (for a lock
+   * or a semaphore the same as `releaseGrant`; a rate limiter spends its token only when `fn` runs).
+   */
+  returnGrant(grant: Grant): void;
 }
 
-/** `acquire()`: a checkpoint that resolves with a Permit, without yielding when the target is free. @internal */
-export function acquirePermit(
+/**
+ * `acquire()`: a checkpoint that resolves with what `grantValue(true, 0)` gives (a Permit; nothing for a rate
+ * limiter), without yielding when the target is free. The grant stays tentative until delivered. @internal
+ */
+export function acquirePermit<G extends Grant = Permit>(
   target: AcquireTarget,
   queue: AcquireQueue,
   label: string,
   signal: AbortSignal | undefined,
-): Promise<Permit> {
+): Promise<G> {
   const scope = storage.getStore();
   const cancelled = cancelledReason(scope, signal);
   if (cancelled !== undefined) return Promise.reject(cancelled);
-  if (target.take()) return Promise.resolve(target.grantValue(true, 0) as Permit);
-  if (scope === undefined && signal === undefined) return queue.pushPlain(true) as Promise<Permit>;
+  if (target.take()) return Promise.resolve(target.grantValue(true, 0) as G);
+  if (scope === undefined && signal === undefined) return queue.pushPlain(true) as Promise<G>;
   const waiter = new AcquireWaiter(target, label, true);
   waiter.park(scope, signal);
   queue.push(waiter);
-  return waiter.promise as Promise<Permit>;
+  return waiter.promise as Promise<G>;
 }
 
 /** `runExclusive(fn)`: holds the target while `fn` runs; `fn` is not called if the wait is cancelled. @internal */
@@ -89,11 +97,11 @@ async function runAfter<T>(
   signal: AbortSignal | undefined,
 ): Promise<T> {
   const grant = await granted;
-  // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the lock
-  // or permit goes on to the next waiter (asyncio test_acquire_no_hang).
+  // Cancelled after the grant was delivered but before this code resumed: fn must not start, and the lock,
+  // permit or token goes on to the next waiter (asyncio test_acquire_no_hang).
   const cancelled = cancelledReason(scope, signal);
   if (cancelled !== undefined) {
-    target.releaseGrant(grant);
+    target.returnGrant(grant);
     throw cancelled;
   }
   try {

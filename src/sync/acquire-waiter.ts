@@ -1,5 +1,5 @@
 /**
- * The waiter of `Lock` and `Semaphore` acquisitions: a grant that could not be delivered (its task was
+ * The waiter of `Lock`, `Semaphore` and `RateLimiter` acquisitions: a grant that could not be delivered (its task was
  * cancelled in between) is handed on to the next waiter by the owner (DESIGN principle 5).
  * @module
  */
@@ -10,6 +10,8 @@ import type { Permit } from './permit.js';
 export interface GrantSource {
   /** Passes the lock or permit that a cancelled waiter could not take to the next waiter (or frees it). */
   handOn(): void;
+  /** A waiter that was not granted left the line, cancelled (a rate limiter disarms its timer if none is left). */
+  waiterLeft(): void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class AcquireWaiter extends Waiter<Grant> {
   // Cancelled while waiting: the permits a weighted waiter had collected so far go on too.
   protected override detach(): void {
     for (let i = this.weight - this.needed; i > 0; i--) this.source.handOn();
+    this.source.waiterLeft();
   }
 }
 

@@ -173,6 +173,14 @@ export class Lock implements LockLike {
     this.releasePermit(grant as number);
   }
 
+  /** @internal a `runExclusive` cancelled before `fn` started: the same as its end. */
+  returnGrant(grant: Grant): void {
+    this.releaseGrant(grant);
+  }
+
+  /** @internal nothing to do when a waiter leaves. */
+  waiterLeft(): void {}
+
   /** @internal the lock comes back or a granted waiter was cancelled: the next waiter gets it, or it is free. */
   handOn(): void {
     if (!this.waiters.grantNext(this)) this.held = false;

@@ -7,13 +7,12 @@
 
 import { inspect } from 'node:util';
 import type { CancelScope } from '../core/cancel-scope.js';
-import { cancelledReason } from '../core/cancelled.js';
-import type { Clock, TimerEntry } from '../core/clock.js';
+import { type Clock, systemClock, type TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger, checkMs } from '../core/validate.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
-import { clockOf } from '../tasks/sleep.js';
-import { handTo } from './acquire-waiter.js';
+import { AcquireQueue } from './acquire-queue.js';
+import { type AcquireTarget, acquirePermit, runExclusively } from './acquire-shell.js';
+import type { Grant } from './acquire-waiter.js';
 import type { RateLimiterLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
 
@@ -32,27 +31,13 @@ export interface RateLimiterStatistics {
   waiters: number;
 }
 
-/** A waiting acquirer: a token it was granted but could not take goes to the next waiter or back to the bucket. */
-class RateWaiter extends Waiter<void> {
-  private readonly limiter: RateLimiter;
-  constructor(limiter: RateLimiter) {
-    super('RateLimiter.acquire');
-    this.limiter = limiter;
-  }
-  protected override revoke(): void {
-    this.limiter.handOnToken();
-  }
-  protected override detach(): void {
-    this.limiter.disarmIfIdle();
-  }
-}
-
 /**
  * Allows `rate` acquisitions per `perMs` milliseconds: a token bucket holding up to `rate` tokens (so a burst
  * of `rate` goes through at once) refilled continuously at `rate / perMs`. Waiters are served in arrival
  * order, each as soon as a token is due; a cancelled waiter leaves the queue at once and costs nothing (a
- * token granted to it in the same turn goes to the next waiter). Time is read from the clock of the run that
- * first uses the limiter (a virtual clock in tests); the limiter adopts a new run's clock when it is idle.
+ * token granted to it in the same turn goes to the next waiter). Time is read from the clock of the run the
+ * limiter was made in, or else first used in (a virtual clock in tests); the limiter adopts a new run's clock
+ * when a task of that run uses it while it is idle. A caller outside every task reads the limiter's clock.
  *
  * @example
  * ```ts
@@ -64,7 +49,7 @@ class RateWaiter extends Waiter<void> {
  * );
  * ```
  */
-export class RateLimiter implements RateLimiterLike {
+export class RateLimiter implements RateLimiterLike, AcquireTarget {
   /** Acquisitions allowed per `perMs`, and the largest burst. */
   readonly rate: number;
   /** The window in milliseconds. */
@@ -79,9 +64,9 @@ export class RateLimiter implements RateLimiterLike {
    */
   private tat = Number.NEGATIVE_INFINITY;
   /** @internal the clock `tat` is measured on. */
-  private clock: Clock | undefined = undefined;
-  /** @internal callers waiting for a token, in arrival order. */
-  private readonly waiters = new WaiterQueue<RateWaiter>();
+  private clock: Clock | undefined;
+  /** @internal callers waiting for a token, in arrival order (cancellable or not). */
+  private readonly waiters = new AcquireQueue();
   /** @internal the one timer entry: due when the first waiter may go. */
   private readonly timer: TimerEntry;
   /** @internal */
@@ -102,6 +87,8 @@ export class RateLimiter implements RateLimiterLike {
     this.interval = perMs / rate;
     this.tolerance = perMs - this.interval;
     this.timer = { deadline: 0, heapIndex: -1, onTimer: () => this.onTimer() };
+    // Made in a task: that run's clock, also for callers outside every task (they have no run to name).
+    this.clock = storage.getStore()?.task?.run.clock;
   }
 
   /**
@@ -117,7 +104,7 @@ export class RateLimiter implements RateLimiterLike {
    */
   tryAcquire(): boolean {
     const clock = this.clockFor(storage.getStore());
-    return this.waiters.size === 0 && this.take(clock.now());
+    return this.waiters.size === 0 && this.takeAt(clock.now());
   }
 
   /**
@@ -138,17 +125,8 @@ export class RateLimiter implements RateLimiterLike {
    * ```
    */
   acquire(options?: SignalOptions): Promise<void> {
-    const signal = signalOf(options, 'RateLimiter.acquire');
-    const scope = storage.getStore();
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) return Promise.reject(cancelled);
-    const clock = this.clockFor(scope);
-    if (this.waiters.size === 0 && this.take(clock.now())) return Promise.resolve();
-    const waiter = new RateWaiter(this);
-    waiter.park(scope, signal);
-    this.waiters.push(waiter);
-    if (!this.armed) this.arm();
-    return waiter.promise;
+    const label = 'RateLimiter.acquire';
+    return acquirePermit<undefined>(this, this.waiters, label, signalOf(options, label));
   }
 
   /**
@@ -165,8 +143,8 @@ export class RateLimiter implements RateLimiterLike {
    */
   runExclusive<T>(fn: () => PromiseLike<T> | T, options?: SignalOptions): Promise<T> {
     checkFunction(fn, 'fn', 'RateLimiter.runExclusive');
-    const granted = this.acquire(options);
-    return this.runAfter(granted, fn, storage.getStore(), options?.signal);
+    const signal = signalOf(options, 'RateLimiter.runExclusive');
+    return runExclusively(this, this.waiters, 'RateLimiter.acquire', fn, signal);
   }
 
   /** What the limiter looks like now. */
@@ -179,40 +157,67 @@ export class RateLimiter implements RateLimiterLike {
     return `<RateLimiter rate=${this.rate} perMs=${this.perMs} tokens=${this.tokens()} waiters=${this.waiters.size}>`;
   }
 
+  /**
+   * @internal the shell's `take()`: a token now if nobody waits. When there is none, the caller queues next,
+   * so the timer is armed for when the first waiter may go.
+   */
+  take(): boolean {
+    const clock = this.clockFor(storage.getStore());
+    if (this.waiters.size === 0 && this.takeAt(clock.now())) return true;
+    if (!this.armed) this.arm();
+    return false;
+  }
+
+  /** @internal a token is spent, not held: nothing to give back (`acquire()` resolves with nothing). */
+  grantValue(): Grant {
+    return undefined;
+  }
+
+  /** @internal the end of a `runExclusive`: the token was spent. */
+  releaseGrant(): void {}
+
+  /** @internal a `runExclusive` cancelled before `fn` started: its token goes on. */
+  returnGrant(): void {
+    this.handOn();
+  }
+
   /** @internal a granted waiter was cancelled before it resumed: its token goes to the next waiter or back. */
-  handOnToken(): void {
-    const next = this.waiters.shift();
-    if (next !== undefined) {
-      handTo(next, undefined);
-      this.disarmIfIdle();
-    } else {
-      this.tat -= this.interval;
-    }
+  handOn(): void {
+    if (this.waiters.grantNext(this)) this.waiterLeft();
+    else this.tat -= this.interval;
   }
 
   /** @internal no timer stays armed for an empty queue (nothing keeps the process alive). */
-  disarmIfIdle(): void {
+  waiterLeft(): void {
     if (this.armed && this.waiters.size === 0) {
       this.armed = false;
       this.clock?.unschedule(this.timer);
     }
   }
 
-  /** @internal */
-  private take(now: number): boolean {
+  /** @internal GCRA: takes a token at `now` if the bucket has one. */
+  private takeAt(now: number): boolean {
     const base = Math.max(this.tat, now);
     if (base - now > this.tolerance + EPSILON_MS) return false;
     this.tat = base + this.interval;
     return true;
   }
 
-  /** @internal the clock to measure on: the first user's, or a new run's once the limiter is idle and full. */
+  /**
+   * @internal the clock to measure on: the limiter's, or a new run's once the limiter is idle and full. A
+   * caller outside every task names no run: it reads the limiter's clock (the system clock if it has none).
+   */
   private clockFor(scope: CancelScope | undefined): Clock {
-    const clock = clockOf(scope);
+    const clock = scope?.task?.run.clock;
     const current = this.clock;
     if (current === undefined) {
-      this.clock = clock;
-    } else if (clock !== current && this.waiters.size === 0 && this.tat <= current.now()) {
+      this.clock = clock ?? systemClock;
+    } else if (
+      clock !== undefined &&
+      clock !== current &&
+      this.waiters.size === 0 &&
+      this.tat <= current.now()
+    ) {
       this.clock = clock;
       this.tat = Number.NEGATIVE_INFINITY;
     }
@@ -231,11 +236,7 @@ export class RateLimiter implements RateLimiterLike {
     this.armed = false;
     // The clock calls this once the deadline is due (a system clock may fire a hair early).
     const now = Math.max((this.clock as Clock).now(), this.timer.deadline);
-    for (let head = this.waiters.head; head !== undefined; head = this.waiters.head) {
-      if (!this.take(now)) break;
-      this.waiters.shift();
-      handTo(head, undefined);
-    }
+    while (this.waiters.size > 0 && this.takeAt(now)) this.waiters.grantNext(this);
     if (this.waiters.size > 0) this.arm();
   }
 
@@ -245,23 +246,5 @@ export class RateLimiter implements RateLimiterLike {
     const now = this.clock.now();
     const available = (now - (this.tat - this.tolerance - this.interval)) / this.interval;
     return Math.max(0, Math.min(this.rate, Math.floor(available + EPSILON_MS)));
-  }
-
-  /** @internal */
-  private async runAfter<T>(
-    granted: Promise<void>,
-    fn: () => PromiseLike<T> | T,
-    scope: CancelScope | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    await granted;
-    // Cancelled after the token was delivered but before this code resumed: fn must not start, and the
-    // token goes to the next waiter or back to the bucket.
-    const cancelled = cancelledReason(scope, signal);
-    if (cancelled !== undefined) {
-      this.handOnToken();
-      throw cancelled;
-    }
-    return await fn();
   }
 }

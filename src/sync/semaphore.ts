@@ -160,6 +160,14 @@ export class Semaphore implements SemaphoreLike {
     this.release();
   }
 
+  /** @internal a `runExclusive` cancelled before `fn` started: the same as its end. */
+  returnGrant(grant: Grant): void {
+    this.releaseGrant(grant);
+  }
+
+  /** @internal nothing to do when a waiter leaves. */
+  waiterLeft(): void {}
+
   /** @internal a permit comes back or a granted waiter was cancelled: the next waiter gets it, else the pool. */
   handOn(): void {
     if (!this.waiters.grantNext(this)) this.free++;

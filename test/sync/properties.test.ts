@@ -19,6 +19,7 @@ import {
 } from 'asyncio-ts';
 import { VirtualClock } from 'asyncio-ts/testing';
 import fc from 'fast-check';
+import { storage } from '../../src/core/context.js';
 import { commandsArb, exercise, type How, lockSubject, semaphoreSubject } from './lock-interleavings.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_251_125);
@@ -166,8 +167,8 @@ const rateCommandArb: fc.Arbitrary<RateCommand> = fc.oneof(
     weight: 5,
     arbitrary: fc.record({
       kind: fc.constant('acquire' as const),
-      // No 'plain' caller: outside every task a RateLimiter reads the system clock, not the run's.
-      how: fc.constantFrom<How>('task', 'signal', 'timeout'),
+      // A 'plain' caller (in the run, outside every task) reads the run's clock through the limiter.
+      how: fc.constantFrom<How>('task', 'signal', 'timeout', 'plain'),
       ms: fc.integer({ min: 1, max: 15 }),
     }),
   },
@@ -197,20 +198,20 @@ test('RateLimiter: never more than the bucket allows, FIFO, no token lost to a c
             // was cancelled and nobody waits) is taken off the list again.
             const times: number[] = [];
             const internals = limiter as unknown as {
-              take(now: number): boolean;
-              handOnToken(): void;
+              takeAt(now: number): boolean;
+              handOn(): void;
               statistics(): { waiters: number };
             };
-            const take = internals.take.bind(limiter);
-            internals.take = (now) => {
+            const take = internals.takeAt.bind(limiter);
+            internals.takeAt = (now) => {
               const took = take(now);
               if (took) times.push(now);
               return took;
             };
-            const handOnToken = internals.handOnToken.bind(limiter);
-            internals.handOnToken = () => {
+            const handOn = internals.handOn.bind(limiter);
+            internals.handOn = () => {
               if (limiter.statistics().waiters === 0) times.splice(times.indexOf(Math.max(...times)), 1);
-              handOnToken();
+              handOn();
             };
             let calls = 0;
             let lastQueuedIn = 0;
@@ -235,8 +236,11 @@ test('RateLimiter: never more than the bucket allows, FIFO, no token lost to a c
                   lastQueuedIn = seq;
                 }
               };
-              actor.task = createTask(how === 'timeout' ? () => timeout(ms, body) : body);
-              Promise.resolve(actor.task).then(
+              const done =
+                how === 'plain'
+                  ? storage.exit(body) // nothing can cancel it
+                  : (actor.task = createTask(how === 'timeout' ? () => timeout(ms, body) : body));
+              Promise.resolve(done).then(
                 () => (actor.done = true),
                 () => (actor.done = true),
               );

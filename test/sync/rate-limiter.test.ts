@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import { CancelledError, checkpoint, createTask, now, RateLimiter, run, type Task } from 'asyncio-ts';
+import { storage } from '../../src/core/context.js';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { checkSignalEndings } from '../helpers/signal-endings.js';
@@ -201,9 +202,8 @@ test('runExclusive waits for a token, then runs fn; fn does not run if cancelled
         }),
       );
       await checkpoint();
-      clock.advance(100); // grants the token; it is delivered one microtask later
-      await Promise.resolve();
-      assert.equal(t.waiterHead, undefined, 'delivered: the task no longer waits on the limiter ...');
+      clock.advance(100); // grants the token: runExclusive checks for cancellation itself when it resumes ...
+      assert.equal(t.waiterHead, undefined, '... so it is delivered at once: the task no longer waits ...');
       t.cancel(); // ... and it is cancelled before runExclusive resumes
       await assert.rejects(Promise.resolve(t), CancelledError);
       assert.equal(ran, false);
@@ -300,4 +300,38 @@ test('{ signal }: acquire lets go of the signal however it ends (the token comes
     assert.equal(limiter.tryAcquire(), true);
     return { wait: (signal) => limiter.acquire({ signal }), release: () => {} };
   });
+});
+
+test("a caller outside every task, inside a VirtualClock run, reads the run's clock (not the system clock)", async () => {
+  const { VirtualClock } = await import('asyncio-ts/testing');
+  const clock = new VirtualClock({ autojump: false });
+  await run(
+    async () => {
+      const limiter = new RateLimiter(1, 60_000);
+      const outside = <T>(fn: () => T): T => storage.exit(fn);
+      assert.equal(
+        outside(() => limiter.tryAcquire()),
+        true,
+      );
+      assert.equal(
+        outside(() => limiter.tryAcquire()),
+        false,
+      );
+      clock.jump(60_000);
+      assert.equal(
+        outside(() => limiter.tryAcquire()),
+        true,
+        'the token came on the virtual clock',
+      );
+      // A waiting acquire outside every task is released by the virtual clock too.
+      const controller = new AbortController(); // only so that a failure here cannot hang the test
+      const waited = outside(() => limiter.acquire({ signal: controller.signal }));
+      await clock.advance(60_000);
+      assert.equal(limiter.statistics().waiters, 0, 'served at virtual time 120 000');
+      controller.abort();
+      await waited;
+    },
+    { clock },
+  );
+  assert.equal(clock.pendingTimers, 0);
 });
