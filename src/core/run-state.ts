@@ -6,15 +6,15 @@
  */
 import type { Clock, ClockRun } from './clock.js';
 import { systemClock } from './clock.js';
+import { LinkedList } from './linked-list.js';
 import type { Task } from './task.js';
 
 /** @internal */
 export class RunState implements ClockRun {
   readonly clock: Clock;
   readonly debug: boolean;
-  /** Pending tasks of this run (not started or running), most recent first. */
-  head: Task<unknown> | undefined = undefined;
-  pendingTasks = 0;
+  /** Pending tasks of this run (not started or running), oldest first. */
+  readonly pending = new LinkedList<Task<unknown>>();
   /**
    * Tasks parked in at least one library waiter that only the clock or another task can settle (see
    * `Waiter.holdsClock`). A task that ended with such a waiter still parked stays counted, so this may
@@ -44,22 +44,18 @@ export class RunState implements ClockRun {
     this.isGlobal = isGlobal;
   }
 
+  /** Number of pending tasks. */
+  get pendingTasks(): number {
+    return this.pending.size;
+  }
+
   add(task: Task<unknown>): void {
-    const head = this.head;
-    task.runNext = head;
-    if (head !== undefined) head.runPrev = task;
-    this.head = task;
-    this.pendingTasks++;
+    this.pending.push(task);
   }
 
   remove(task: Task<unknown>): void {
-    const prev = task.runPrev;
-    const next = task.runNext;
-    if (prev !== undefined) prev.runNext = next;
-    else if (this.head === task) this.head = next;
-    if (next !== undefined) next.runPrev = prev;
-    task.runPrev = task.runNext = undefined;
-    if (--this.pendingTasks === 0 && this.idleResolve !== undefined) {
+    this.pending.remove(task);
+    if (this.pending.size === 0 && this.idleResolve !== undefined) {
       const resolve = this.idleResolve;
       this.idleResolve = undefined;
       resolve();
@@ -82,8 +78,8 @@ export class RunState implements ClockRun {
   /** The pending tasks, oldest first. */
   tasks(): Task<unknown>[] {
     const out: Task<unknown>[] = [];
-    for (let t = this.head; t !== undefined; t = t.runNext) out.push(t);
-    return out.reverse();
+    for (let t = this.pending.head; t !== undefined; t = t.next) out.push(t);
+    return out;
   }
 
   /** Resolves when no task of this run is pending. */

@@ -88,8 +88,10 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   /** @internal the body until it starts. */ fn: (() => PromiseLike<T> | T) | undefined;
   /** @internal the value, the error or the CancelledError, once done. */ outcome: unknown = undefined;
   /** @internal */ readonly run: RunState;
-  /** @internal links in the run's pending list. */ runPrev: Task<unknown> | undefined = undefined;
-  /** @internal */ runNext: Task<unknown> | undefined = undefined;
+  /** @internal links in the run's list of pending tasks (`RunState.pending`). */ prev:
+    | Task<unknown>
+    | undefined = undefined;
+  /** @internal */ next: Task<unknown> | undefined = undefined;
   /** @internal the first callback inline: most tasks have at most one. */ private cb0: Callback | undefined;
   /** @internal */ private tag0 = 0;
   /** @internal library waiters parked in this task's scopes that count it as blocked (`RunState.blockedTasks`). */

@@ -5,6 +5,7 @@
  * that no session records.
  * @module
  */
+import { LinkedList } from '../core/linked-list.js';
 import type { Task, TaskDebugInfo } from '../core/task.js';
 import type { WaitDebugInfo, Waiter } from '../core/waiter.js';
 import { discount } from './blocking-detector.js';
@@ -22,8 +23,8 @@ export class TaskRecord implements TaskDebugInfo {
   readonly creatorId: number;
   /** The task owning the enclosing scope at creation (a task group's task), 0 if none. */
   readonly parentId: number;
-  /** Head of the list of waits parked now. */
-  openWaits: WaitRecord | undefined = undefined;
+  /** The waits parked now, most recent first. */
+  readonly openWaits = new LinkedList<WaitRecord>();
   /** Trace lanes (bit i: lane i) used by open waits; lane 0 is the task's own row. */
   busyLanes = 0;
   /** Trace lanes whose name was written. */
@@ -83,19 +84,11 @@ export class TaskRecord implements TaskDebugInfo {
     while ((this.busyLanes & (1 << lane)) !== 0 && lane < 30) lane++;
     wait.lane = lane;
     this.busyLanes |= 1 << lane;
-    const head = this.openWaits;
-    wait.next = head;
-    if (head !== undefined) head.prev = wait;
-    this.openWaits = wait;
+    this.openWaits.unshift(wait);
   }
 
   removeWait(wait: WaitRecord): void {
-    const prev = wait.prev;
-    const next = wait.next;
-    if (prev !== undefined) prev.next = next;
-    else if (this.openWaits === wait) this.openWaits = next;
-    if (next !== undefined) next.prev = prev;
-    wait.prev = wait.next = undefined;
+    this.openWaits.remove(wait);
     this.busyLanes &= ~(1 << wait.lane);
   }
 }

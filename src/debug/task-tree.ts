@@ -257,7 +257,7 @@ class TreeBuilder {
       const record = task.debugInfo as TaskRecord | undefined;
       const node = this.nodes.get(task) as MutableTaskNode | undefined;
       if (record === undefined || node === undefined) continue;
-      for (let w: WaitRecord | undefined = record.openWaits; w !== undefined; w = w.next) {
+      for (let w: WaitRecord | undefined = record.openWaits.head; w !== undefined; w = w.next) {
         const scope = w.waiter.scope;
         if (scope !== undefined && this.nodes.has(scope)) continue;
         node.waits.push(this.wait(w.waiter, scope ?? task));

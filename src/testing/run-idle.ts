@@ -25,7 +25,7 @@ export function asRunState(run: ClockRun): RunState | undefined {
  */
 export function allTasksBlocked(run: RunState): boolean {
   if (run.clockHolds > 0 || run.pendingTasks === 0 || run.blockedTasks < run.pendingTasks) return false;
-  for (let task = run.head; task !== undefined; task = task.runNext) {
+  for (let task = run.pending.head; task !== undefined; task = task.next) {
     if (task.parkedWaits === 0) return false;
   }
   return true;
