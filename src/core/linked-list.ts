@@ -1,13 +1,13 @@
 /**
  * The library's one intrusive doubly linked list: the node carries its own `prev`/`next` links, so adding and
  * removing allocate nothing and a node leaves from the middle in O(1) (a finished task, a settled wait). A
- * run's pending tasks and debug mode's open waits are such lists; the executor's job queue and the HTTP
- * engine's lists have the same shape.
+ * run's pending tasks and debug mode's open waits are such lists.
  *
- * An object in two lists at once needs a second pair of links under other names, written out where they are
- * used: a waiter in a primitive's `WaiterQueue` (`queuePrev`; `prev`/`next` are taken by the executor's `Job`,
- * a waiter in the job queue) and in its scope (`scopePrev`), a scope in its parent (`prevSibling`). A helper
- * over field names would read the links by a key that varies, which V8 cannot make fast on the waiting path.
+ * A primitive's `WaiterQueue` and the executor's job queue are such lists (a `Job` is a waiter that is never in
+ * a `WaiterQueue`, so both use the same links). An object in two lists at once needs a second pair of links
+ * under other names, written out where they are used: a waiter in its scope (`scopePrev`), a scope in its
+ * parent (`prevSibling`). A helper over field names would read the links by a key that varies, which V8 cannot
+ * make fast on the waiting path.
  * @module
  * @internal
  */

@@ -19,6 +19,7 @@ import {
   waitParkChannel,
   waitSettleChannel,
 } from './channels.js';
+import { LinkedList } from './linked-list.js';
 
 /** @internal What debug mode, tracing and `dumpOnSignal` keep per wait (src/debug fills it). */
 export interface WaitDebugInfo {
@@ -56,9 +57,10 @@ export class Waiter<T> {
   scopePrev: Waiter<unknown> | undefined = undefined;
   scopeNext: Waiter<unknown> | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
+  /** The primitive's queue this waiter is in (its links are `prev`/`next`), to leave it when it settles. */
   queue: WaiterQueue<Waiter<unknown>> | undefined = undefined;
-  queuePrev: Waiter<unknown> | undefined = undefined;
-  queueNext: Waiter<unknown> | undefined = undefined;
+  prev: Waiter<unknown> | undefined = undefined;
+  next: Waiter<unknown> | undefined = undefined;
   /**
    * True for a wait that ends without the clock or another task of the run: foreign I/O (`cancellable`), a
    * checkpoint's yield, a worker-thread job. Set before `park`. Such a wait keeps a virtual clock from jumping
@@ -269,56 +271,26 @@ export function deliverWithGrants(deliverable: Deliverable): void {
 
 /**
  * A FIFO list of waiters with O(1) push, shift and removal from the middle (a cancelled waiter leaves at
- * once, so a queue never holds dead entries). Shared by every primitive in `src/sync` and `src/queues`.
+ * once, so a queue never holds dead entries). Shared by every primitive in `src/sync` and `src/queues`. The
+ * core's {@link LinkedList}, plus the waiter's `queue` field, so that a settling waiter leaves the queue it is
+ * in (and only that one) without the primitive's help.
  * @internal
  */
-export class WaiterQueue<W extends Waiter<unknown>> {
-  head: W | undefined = undefined;
-  tail: W | undefined = undefined;
-  size = 0;
-
-  push(waiter: W): void {
-    const w: Waiter<unknown> = waiter;
-    w.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
-    const tail: Waiter<unknown> | undefined = this.tail;
-    w.queuePrev = tail;
-    w.queueNext = undefined;
-    if (tail !== undefined) tail.queueNext = w;
-    else this.head = waiter;
-    this.tail = waiter;
-    this.size++;
+export class WaiterQueue<W extends Waiter<unknown>> extends LinkedList<W> {
+  override push(waiter: W): void {
+    waiter.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
+    super.push(waiter);
   }
 
   /** Puts a waiter at the head (used to give a revoked grant's place back in order). */
-  unshift(waiter: W): void {
-    const w: Waiter<unknown> = waiter;
-    w.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
-    const head: Waiter<unknown> | undefined = this.head;
-    w.queueNext = head;
-    w.queuePrev = undefined;
-    if (head !== undefined) head.queuePrev = w;
-    else this.tail = waiter;
-    this.head = waiter;
-    this.size++;
+  override unshift(waiter: W): void {
+    waiter.queue = this as unknown as WaiterQueue<Waiter<unknown>>;
+    super.unshift(waiter);
   }
 
-  /** Removes and returns the first waiter. */
-  shift(): W | undefined {
-    const first = this.head;
-    if (first !== undefined) this.remove(first);
-    return first;
-  }
-
-  remove(waiter: W): void {
-    const w: Waiter<unknown> = waiter;
-    if (w.queue !== (this as unknown as WaiterQueue<Waiter<unknown>>)) return;
-    const prev = w.queuePrev;
-    const next = w.queueNext;
-    if (prev !== undefined) prev.queueNext = next;
-    else this.head = next as W | undefined;
-    if (next !== undefined) next.queuePrev = prev;
-    else this.tail = prev as W | undefined;
-    w.queue = w.queuePrev = w.queueNext = undefined;
-    this.size--;
+  override remove(waiter: W): void {
+    if (waiter.queue !== (this as unknown as WaiterQueue<Waiter<unknown>>)) return;
+    waiter.queue = undefined;
+    super.remove(waiter);
   }
 }

@@ -75,9 +75,9 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
    */
   exitCode: number | undefined = undefined;
   threadFailed = false;
-  /** Links in the executor's one queue of jobs (see job-queue.ts). */
-  prev: Job<unknown> | undefined = undefined;
-  next: Job<unknown> | undefined = undefined;
+  /** Links in the executor's one queue of jobs (job-queue.ts): a waiter's queue links, as a job is in no `WaiterQueue`. */
+  declare prev: Job<unknown> | undefined;
+  declare next: Job<unknown> | undefined;
   /** The task made by `submit()`, until its body starts and parks on this job. */
   private owner: Task<unknown> | undefined = undefined;
 
