@@ -9,6 +9,7 @@
  */
 
 import { inspect } from 'node:util';
+import { subscribe, unsubscribe } from './abort-subscribers.js';
 import { CancelScope, makeCancelledError } from './cancel-scope.js';
 import { cancelledReason } from './cancelled.js';
 import {
@@ -335,7 +336,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
       return;
     }
     this.rareFields().abortSignal = signal;
-    signal.addEventListener('abort', this);
+    subscribe(signal, this);
   }
 
   /** @internal runs in the task's own context (see scheduleStart). */
@@ -382,7 +383,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
     const rare = this.rare;
     const signal = rare?.abortSignal;
     if (signal !== undefined) {
-      signal.removeEventListener('abort', this);
+      unsubscribe(signal, this);
       rare!.abortSignal = undefined;
     }
     if (taskFinishChannel.hasSubscribers) {

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { subscribe, unsubscribe } from './abort-subscribers.js';
 import type { CancelScope } from './cancel-scope.js';
 import {
   awaitTracker,
@@ -108,7 +109,7 @@ export class Waiter<T> {
     }
     if (signal !== undefined) {
       this.signal = signal;
-      signal.addEventListener('abort', this);
+      subscribe(signal, this);
     }
     if (waitParkChannel.hasSubscribers) publishWaitPark(this, scope?.task);
   }
@@ -131,7 +132,7 @@ export class Waiter<T> {
     }
     const signal = this.signal;
     if (signal !== undefined) {
-      signal.removeEventListener('abort', this);
+      unsubscribe(signal, this);
       this.signal = undefined;
     }
   }
