@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { allTasks, CancelledError, createTask, mapUnordered, now, run, sleep } from 'asyncio-ts';
 import { VirtualClock } from 'asyncio-ts/testing';
 import { assertNoTimers } from '../helpers/leaks.js';
+import { runVirtual } from '../helpers/virtual-time.js';
 
 test('yields results as the calls finish, at most `concurrency` running', async () => {
   await run(
@@ -49,7 +50,7 @@ test('the first result arrives before the slow calls finish (streaming, not coll
 });
 
 test('pulls lazily from an endless generator and stops pulling when the loop breaks; workers are gone', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let pulled = 0;
     function* naturals(): Generator<number> {
       for (let n = 0; ; n++) {
@@ -111,7 +112,7 @@ test('the first failure cancels the running calls and is thrown from the loop', 
 });
 
 test('cancelling the consumer cancels the calls and waits for them before the loop exits', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     const cleanedUp: number[] = [];
     const consumer = createTask(async () => {
       for await (const _ of mapUnordered(
@@ -137,7 +138,7 @@ test('cancelling the consumer cancels the calls and waits for them before the lo
 });
 
 test('a slow consumer holds the workers back: at most `concurrency` results wait unread', async () => {
-  await run(async () => {
+  await runVirtual(async () => {
     let started = 0;
     const stream = mapUnordered(
       async (i: number) => {
