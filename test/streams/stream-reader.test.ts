@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { CancelledError, createTask, run } from '../../src/index.js';
 import { IncompleteReadError, LimitOverrunError, StreamReader } from '../../src/streams/index.js';
 import { turns } from '../helpers/leaks.js';
+import { checkSignalEndings } from '../helpers/signal-endings.js';
 
 const DATA = Buffer.from('line1\nline2\nline3\n');
 
@@ -295,4 +296,26 @@ test('cancel at the moment of grant puts the bytes back: data and cancel in the 
     assert.equal((await stream.readexactly(6)).toString(), 'abcdef');
     assert.equal((await some.read(100)).toString(), 'xyz');
   });
+});
+
+test('{ signal }: read, readline, readexactly and readuntil let go of the signal however they end', async () => {
+  for (const call of ['read', 'readline', 'readexactly', 'readuntil'] as const) {
+    await checkSignalEndings(
+      () => {
+        const stream = new StreamReader();
+        return {
+          wait: (signal) =>
+            call === 'read'
+              ? stream.read(1, { signal })
+              : call === 'readline'
+                ? stream.readline({ signal })
+                : call === 'readexactly'
+                  ? stream.readexactly(4, { signal })
+                  : stream.readuntil('!', { signal }),
+          release: () => stream.feedData('abcd\n!'),
+        };
+      },
+      { holdsClock: true },
+    );
+  }
 });
