@@ -204,8 +204,8 @@ try {
   for (const node of nodes) {
     const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
     console.log(`\n### Node ${version}, ${rounds} rounds\n`);
-    console.log('| server | workload | client | median | vs undici | CPU µs/req |');
-    console.log('| --- | --- | --- | --- | --- | --- |');
+    console.log('| server | workload | client | median | vs undici | CPU µs/req | CPU vs undici |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const server of servers) {
       for (const load of sizes) {
         const results = Object.fromEntries(CLIENTS.map((c) => [c, []]));
@@ -219,9 +219,10 @@ try {
         const cpu = (c) => median(results[c].filter((x) => x.ok).map((x) => x.cpuUsPerReq));
         for (const client of CLIENTS) {
           const failed = results[client].filter((x) => !x.ok).length;
-          const floor = client.endsWith('stream') ? med('undici-stream') : med('undici');
+          const peer = client.endsWith('stream') ? 'undici-stream' : 'undici';
+          const us = cpu(client);
           console.log(
-            `| ${server.name} | ${load} | ${client} | ${Math.round(med(client))} ${unit}${failed ? ` (${failed} failed)` : ''} | ${(med(client) / floor).toFixed(2)}× | ${Math.round(cpu(client))} |`,
+            `| ${server.name} | ${load} | ${client} | ${Math.round(med(client))} ${unit}${failed ? ` (${failed} failed)` : ''} | ${(med(client) / med(peer)).toFixed(2)}× | ${us < 100 ? us.toFixed(1) : Math.round(us)} | ${(us / cpu(peer)).toFixed(2)}× |`,
           );
         }
       }
