@@ -1,7 +1,7 @@
 /**
  * The library's one intrusive doubly linked list: the node carries its own `prev`/`next` links, so adding and
  * removing allocate nothing and a node leaves from the middle in O(1) (a finished task, a settled wait). A
- * run's pending tasks and debug mode's open waits are such lists.
+ * run's pending tasks, debug mode's open waits and an HTTP session's exchanges on the wire are such lists.
  *
  * A primitive's `WaiterQueue` and the executor's job queue are such lists (a `Job` is a waiter that is never in
  * a `WaiterQueue`, so both use the same links). An object in two lists at once needs a second pair of links

@@ -70,9 +70,9 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
   response: ClientResponse | undefined = undefined;
 
   /** @internal links in the owner's {@link LiveExchanges}. */
-  livePrev: Exchange | undefined = undefined;
+  prev: Exchange | undefined = undefined;
   /** @internal */
-  liveNext: Exchange | undefined = undefined;
+  next: Exchange | undefined = undefined;
   /** @internal TaskObserver: ending the task releases the response; it does not retrieve the task's outcome. */
   readonly passive = true;
   /** @internal TimerEntry: the earliest deadline armed on the clock. */
@@ -148,7 +148,7 @@ export class Exchange implements Dispatcher.DispatchHandler, TimerEntry, TaskObs
     const waiter = new ResponseWaiter(this, `${this.method} ${this.url}`);
     waiter.park(this.plan.scope, this.plan.signal);
     this.responseWaiter = waiter;
-    this.owner.live.add(this);
+    this.owner.live.push(this);
     this.host.waitingForConnection++;
     this.armTimer();
     const { headers, body } = wireRequest(hop, this);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Dispatcher } from 'undici';
+import { LinkedList } from '../core/linked-list.js';
 import type { Exchange } from './exchange.js';
 import type { Hop } from './request-options.js';
 
@@ -50,38 +51,16 @@ export interface ExchangeOwner {
 }
 
 /**
- * The exchanges of a session that have something on the wire: an intrusive list (O(1) add and remove, no
- * allocation). A `Set` was measured to cost a lot here: with thousands of short-lived exchanges a second,
- * its table kept them reachable long enough to be promoted to the old generation (a major GC every few
- * thousand requests). @internal
+ * The exchanges of a session that have something on the wire: the core's intrusive list (O(1) add and
+ * remove, no allocation). A `Set` was measured to cost a lot here: with thousands of short-lived exchanges a
+ * second, its table kept them reachable long enough to be promoted to the old generation (a major GC every
+ * few thousand requests). @internal
  */
-export class LiveExchanges implements Iterable<Exchange> {
-  head: Exchange | undefined = undefined;
-  size = 0;
-
-  add(exchange: Exchange): void {
-    const head = this.head;
-    exchange.liveNext = head;
-    exchange.livePrev = undefined;
-    if (head !== undefined) head.livePrev = exchange;
-    this.head = exchange;
-    this.size++;
-  }
-
-  remove(exchange: Exchange): void {
-    const prev = exchange.livePrev;
-    const next = exchange.liveNext;
-    if (prev !== undefined) prev.liveNext = next;
-    else if (this.head === exchange) this.head = next;
-    else return;
-    if (next !== undefined) next.livePrev = prev;
-    exchange.livePrev = exchange.liveNext = undefined;
-    this.size--;
-  }
-
+export class LiveExchanges extends LinkedList<Exchange> implements Iterable<Exchange> {
+  /** Reads each next link before yielding: the exchange visited may leave the list (an abort). */
   *[Symbol.iterator](): Iterator<Exchange> {
     for (let exchange = this.head; exchange !== undefined; ) {
-      const next = exchange.liveNext;
+      const next = exchange.next;
       yield exchange;
       exchange = next;
     }
