@@ -17,7 +17,7 @@ export class RunState implements ClockRun {
   readonly pending = new LinkedList<Task<unknown>>();
   /**
    * Tasks parked in at least one library waiter that only the clock or another task can settle (see
-   * `Waiter.holdsClock`). A task that ended with such a waiter still parked stays counted, so this may
+   * `Waiter.clockRole`). A task that ended with such a waiter still parked stays counted, so this may
    * exceed the blocked pending tasks: a virtual clock confirms by walking the tasks before it jumps.
    */
   blockedTasks = 0;

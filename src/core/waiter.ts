@@ -32,6 +32,15 @@ const WAITING = 0;
 const GRANTED = 1;
 const SETTLED = 2;
 
+/** A wait that ends through the run: its task counts as blocked (see {@link Waiter.clockRole}). @internal */
+export const BLOCKS_CLOCK = 0;
+/** A wait that ends without the run: a virtual clock does not jump while it is parked. @internal */
+export const HOLDS_CLOCK = 1;
+/** A wait for a promise that may wait on the run itself: neither of the above. @internal */
+export const NEUTRAL_TO_CLOCK = 2;
+/** @internal */
+export type ClockRole = typeof BLOCKS_CLOCK | typeof HOLDS_CLOCK | typeof NEUTRAL_TO_CLOCK;
+
 /**
  * The executor of every waiter's promise: one shared function that hands the resolving functions over through
  * two module slots (a promise runs its executor synchronously), instead of a closure over the waiter made per
@@ -63,11 +72,14 @@ export class Waiter<T> {
   prev: Waiter<unknown> | undefined = undefined;
   next: Waiter<unknown> | undefined = undefined;
   /**
-   * True for a wait that ends without the clock or another task of the run: foreign I/O (`cancellable`), a
-   * checkpoint's yield, a worker-thread job. Set before `park`. Such a wait keeps a virtual clock from jumping
-   * (`asyncio-ts/testing`); every other wait counts its task as blocked.
+   * What the wait means to a virtual clock (`asyncio-ts/testing`), set before `park`. {@link BLOCKS_CLOCK}
+   * (the default): the wait ends through the run (its clock, another task), so its task counts as blocked.
+   * {@link HOLDS_CLOCK}: it ends without them (foreign I/O through `cancellable`, a checkpoint's yield, a
+   * worker-thread job), so the clock does not jump while it is parked. {@link NEUTRAL_TO_CLOCK}: it waits for
+   * a promise that may itself wait on the run (a pull from an async generator in `map`), so, as for a plain
+   * `await`, its task counts as blocked only through the waits that promise parks in it.
    */
-  holdsClock = false;
+  clockRole: ClockRole = BLOCKS_CLOCK;
   /** Set by src/debug only while a debug, trace or dump session records this run; undefined otherwise. */
   debugInfo: WaitDebugInfo | undefined = undefined;
 
@@ -99,8 +111,10 @@ export class Waiter<T> {
       this.scope = scope;
       const task = scope.task;
       if (task !== undefined) {
-        if (this.holdsClock) task.run.clockHolds++;
-        else if (task.parkedWaits++ === 0) task.run.blockedTasks++;
+        const role = this.clockRole;
+        if (role === BLOCKS_CLOCK) {
+          if (task.parkedWaits++ === 0) task.run.blockedTasks++;
+        } else if (role === HOLDS_CLOCK) task.run.clockHolds++;
       }
       const head = scope.waiterHead;
       this.scopeNext = head;
@@ -114,14 +128,35 @@ export class Waiter<T> {
     if (waitParkChannel.hasSubscribers) publishWaitPark(this, scope?.task);
   }
 
+  /**
+   * Changes what the wait means to a virtual clock while it is parked (a `map` pull queued behind another
+   * one blocks on the run; once its own `next()` starts, it is {@link NEUTRAL_TO_CLOCK}). @internal
+   */
+  setClockRole(role: ClockRole): void {
+    const old = this.clockRole;
+    if (old === role) return;
+    this.clockRole = role;
+    const task = this.scope?.task;
+    if (task === undefined) return;
+    const run = task.run;
+    if (old === BLOCKS_CLOCK) {
+      if (--task.parkedWaits === 0) run.blockedTasks--;
+    } else if (old === HOLDS_CLOCK) run.clockHolds--;
+    if (role === BLOCKS_CLOCK) {
+      if (task.parkedWaits++ === 0) run.blockedTasks++;
+    } else if (role === HOLDS_CLOCK) run.clockHolds++;
+  }
+
   /** Unlinks from the scope and the signal (the waiter stays pending). */
   protected unpark(): void {
     const scope = this.scope;
     if (scope !== undefined) {
       const task = scope.task;
       if (task !== undefined) {
-        if (this.holdsClock) task.run.clockHolds--;
-        else if (--task.parkedWaits === 0) task.run.blockedTasks--;
+        const role = this.clockRole;
+        if (role === BLOCKS_CLOCK) {
+          if (--task.parkedWaits === 0) task.run.blockedTasks--;
+        } else if (role === HOLDS_CLOCK) task.run.clockHolds--;
       }
       const prev = this.scopePrev;
       const next = this.scopeNext;

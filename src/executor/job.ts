@@ -18,7 +18,7 @@ import type { Clock, TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { CancelledError } from '../core/errors.js';
 import type { Task, TaskObserver } from '../core/task.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import { clockOf } from '../tasks/sleep.js';
 import type { JobMessage } from './job-message.js';
 import { PiscinaAbort } from './piscina-abort.js';
@@ -92,7 +92,7 @@ export class Job<R> extends Waiter<R> implements TimerEntry, TaskObserver {
   constructor(host: JobHost, spec: JobSpec, args: unknown[], transfers: TransferListItem[] | undefined) {
     super('thread job');
     // A thread job ends without the clock or another task: it keeps a virtual clock from jumping.
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
     this.host = host;
     this.spec = spec;
     this.transfers = transfers;

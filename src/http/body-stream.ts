@@ -8,7 +8,7 @@
 import type { CancelScope } from '../core/cancel-scope.js';
 import { cancelledReason } from '../core/cancelled.js';
 import { InvalidStateError } from '../core/errors.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import { Decoder, type DecoderSink } from './decoder.js';
 import { ClientPayloadError } from './errors.js';
 
@@ -64,7 +64,7 @@ class BodyWaiter extends Waiter<void> {
     super(label);
     this.owner = owner;
     // Network I/O: the task is not blocked on the clock (a virtual clock must not jump past it).
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   override describe(): string {
     return `${this.label} (reading the body)`;

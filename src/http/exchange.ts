@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock, TimerEntry } from '../core/clock.js';
 import { InvalidStateError } from '../core/errors.js';
 import type { Task, TaskObserver } from '../core/task.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import type { Permit } from '../sync/permit.js';
 import { type BodyOwner, BodyStream } from './body-stream.js';
 import { ClientResponse } from './client-response.js';
@@ -48,7 +48,7 @@ class ResponseWaiter extends Waiter<ClientResponse> {
     super(label);
     this.exchange = exchange;
     // Network I/O: the task is not blocked on the clock (a virtual clock must not jump past it).
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   override describe(): string {
     return `${this.label} (${this.exchange.phaseName()})`;

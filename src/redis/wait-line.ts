@@ -9,7 +9,7 @@
 import type { CancelScope } from '../core/cancel-scope.js';
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter, WaiterQueue } from '../core/waiter.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import type { ActivePart, RedisConnection } from './connection.js';
 
@@ -26,7 +26,7 @@ export class LineWaiter<T> extends Waiter<T> {
     this.line = line;
     this.payload = payload;
     // A Redis wait ends by I/O, not by this run's clock: a virtual clock must not jump past it.
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   protected override detach(): void {
     this.line.wake();

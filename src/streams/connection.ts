@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import { signalOf } from '../sync/options.js';
 import { translateStreamError } from './errors.js';
 import type { StreamReader } from './stream-reader.js';
@@ -44,7 +44,7 @@ export interface OpenUnixConnectionOptions {
 class ConnectWaiter extends Waiter<void> {
   constructor(peer: string) {
     super(`connect to ${peer}`);
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
 }
 

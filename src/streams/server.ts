@@ -14,7 +14,7 @@ import { storage } from '../core/context.js';
 import { isCancellation } from '../core/errors.js';
 import { createTask, type Task } from '../core/task.js';
 import { checkFunction, checkInteger, checkOptions, describe } from '../core/validate.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter, WaiterQueue } from '../core/waiter.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import { translateStreamError } from './errors.js';
 import type { StreamReader } from './stream-reader.js';
@@ -55,7 +55,7 @@ class ServerWaiter extends Waiter<void> {
   constructor(label: string, server: Server) {
     super(label);
     this.server = server;
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   override describe(): string {
     return `${this.label} on ${formatAddress(this.server.address)}`;

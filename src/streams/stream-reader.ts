@@ -11,7 +11,7 @@ import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkInteger, checkOptions, describe } from '../core/validate.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import { IncompleteReadError, LimitOverrunError } from './errors.js';
 
@@ -51,7 +51,7 @@ class DataWaiter extends Waiter<Buffer> {
     this.want = want;
     this.n = n;
     // Socket and pipe I/O: the task is not blocked on the clock (a virtual clock must not jump past it).
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   override describe(): string {
     return `${this.label} on ${this.reader.peer}`;

@@ -10,7 +10,7 @@ import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter, WaiterQueue } from '../core/waiter.js';
 import { type SignalOptions, signalOf } from '../sync/options.js';
 import { ConnectionResetError } from './errors.js';
 import type { StreamReader } from './stream-reader.js';
@@ -28,7 +28,7 @@ class WriterWaiter extends Waiter<void> {
   constructor(label: string, peer: string) {
     super(label);
     this.peer = peer;
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
   override describe(): string {
     return `${this.label} on ${this.peer}`;

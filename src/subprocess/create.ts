@@ -8,7 +8,7 @@ import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { checkInteger, checkMs, checkOptions, describe } from '../core/validate.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 import { signalOf } from '../sync/options.js';
 import { SpawnError } from './errors.js';
 import { Process } from './process.js';
@@ -172,7 +172,7 @@ export async function spawnProcess(
   });
   const argv = shell ? ['/bin/sh', '-c', program] : [program, ...args];
   const waiter = new Waiter<void>(`spawn ${program}`);
-  waiter.holdsClock = true;
+  waiter.clockRole = HOLDS_CLOCK;
   waiter.park(scope, o.signal);
   let failure: unknown;
   const onError = (err: unknown): void => {

@@ -11,7 +11,7 @@ import { inspect } from 'node:util';
 import { cancelledReason } from '../core/cancelled.js';
 import { storage } from '../core/context.js';
 import { describe } from '../core/validate.js';
-import { Waiter, WaiterQueue } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter, WaiterQueue } from '../core/waiter.js';
 import { StreamReader } from '../streams/stream-reader.js';
 import type { StreamWriter } from '../streams/stream-writer.js';
 import { wireReader, wireWriter } from '../streams/wire.js';
@@ -22,7 +22,7 @@ class ProcessWaiter<T> extends Waiter<T> {
   constructor(label: string) {
     super(label);
     // The child runs on its own: the task is not blocked on the clock (a virtual clock must not jump).
-    this.holdsClock = true;
+    this.clockRole = HOLDS_CLOCK;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { storage } from '../core/context.js';
 import { describe } from '../core/validate.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 
 /**
  * Awaits a foreign promise as a checkpoint: rejects with `CancelledError` as soon as the calling scope is
@@ -33,7 +33,7 @@ export function cancellable<T>(promise: PromiseLike<T>): Promise<T> {
     return Promise.reject(scope.cancelReason);
   }
   const waiter = new Waiter<T>('cancellable');
-  waiter.holdsClock = true; // foreign I/O: a virtual clock must not jump past it
+  waiter.clockRole = HOLDS_CLOCK; // foreign I/O: a virtual clock must not jump past it
   waiter.park(scope, undefined);
   promise.then(
     (value) => waiter.resolve(value),

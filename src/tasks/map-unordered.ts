@@ -10,8 +10,7 @@ import { makeCancelledError } from '../core/cancel-scope.js';
 import { Future } from '../core/future.js';
 import { createTask, type Task } from '../core/task.js';
 import { checkFunction, checkOptions, describe } from '../core/validate.js';
-import { cancellable } from './cancellable.js';
-import { openSource, type Source } from './map.js';
+import { openSource, pullAsCheckpoint, type Source } from './map.js';
 
 /** Options of {@link mapUnordered}. */
 export interface MapUnorderedOptions {
@@ -95,7 +94,7 @@ async function* stream<T, R>(
     if (future !== undefined && !future.done()) future.setResult(undefined);
   };
   const pull = async (): Promise<IteratorResult<T>> =>
-    source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+    source.sync !== undefined ? source.sync.next() : await pullAsCheckpoint(source);
 
   const worker = async (): Promise<void> => {
     for (;;) {

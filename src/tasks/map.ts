@@ -4,9 +4,11 @@
  * only for an item already pulled, so a huge `concurrency` costs nothing for a few items.
  * @module
  */
+import { cancelledReason } from '../core/cancelled.js';
+import { storage } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { checkFunction, checkOptions, describe } from '../core/validate.js';
-import { cancellable } from './cancellable.js';
+import { NEUTRAL_TO_CLOCK, Waiter } from '../core/waiter.js';
 import { taskGroup } from './task-group.js';
 
 /** Options of {@link map}. */
@@ -74,7 +76,7 @@ async function mapChecked<T, R>(
         results[index] = err as R;
       }
       if (exhausted) return;
-      const step = source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+      const step = source.sync !== undefined ? source.sync.next() : await pullAsCheckpoint(source);
       if (step.done) {
         exhausted = true;
         return;
@@ -90,7 +92,7 @@ async function mapChecked<T, R>(
     await taskGroup(async (tg) => {
       tg.waitLabel = 'map';
       for (let workers = 0; workers < limit && !exhausted; workers++) {
-        const step = source.sync !== undefined ? source.sync.next() : await cancellable(source.pullAsync());
+        const step = source.sync !== undefined ? source.sync.next() : await pullAsCheckpoint(source);
         if (step.done) {
           exhausted = true;
           return;
@@ -110,8 +112,32 @@ async function mapChecked<T, R>(
 /** @internal */
 export interface Source<T> {
   sync: Iterator<T> | undefined;
-  pullAsync(): Promise<IteratorResult<T>>;
+  /** The next step of an async source; `started` is called when this pull's own `next()` call begins. */
+  pullAsync(started?: () => void): Promise<IteratorResult<T>>;
   close(): void;
+}
+
+/**
+ * Pulls the next step of an async source as a checkpoint of the calling task: a cancelled caller stops
+ * waiting at once (the step is abandoned). For a virtual clock, a pull queued behind another one blocks on
+ * the run; once its own `next()` runs it is neutral, like a plain `await`: an iterator that sleeps or waits on
+ * a queue parks those waits in the pulling task (which then counts as blocked), and one that waits on foreign
+ * I/O leaves the task runnable, so the clock does not jump past the I/O. @internal
+ */
+export function pullAsCheckpoint<T>(source: Source<T>): Promise<IteratorResult<T>> {
+  const scope = storage.getStore();
+  if (scope === undefined) return source.pullAsync();
+  const cancelled = cancelledReason(scope);
+  if (cancelled !== undefined) return Promise.reject(cancelled);
+  const waiter = new Waiter<IteratorResult<T>>('map pull');
+  waiter.park(scope, undefined);
+  source
+    .pullAsync(() => waiter.setClockRole(NEUTRAL_TO_CLOCK))
+    .then(
+      (step) => waiter.resolve(step),
+      (err: unknown) => waiter.fail(err),
+    );
+  return waiter.promise;
 }
 
 /** @internal one lazy puller over a sync or async iterable; `where` names the caller in a TypeError. */
@@ -138,8 +164,11 @@ export function openSource<T>(items: Iterable<T> | AsyncIterable<T>, where = 'ma
     let tail: Promise<unknown> = Promise.resolve();
     return {
       sync: undefined,
-      pullAsync: () => {
-        const step = tail.then(() => iterator.next());
+      pullAsync: (started) => {
+        const step = tail.then(() => {
+          started?.();
+          return iterator.next();
+        });
         tail = step.then(undefined, () => undefined);
         return step;
       },

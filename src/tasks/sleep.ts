@@ -12,7 +12,7 @@ import { systemClock } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import type { SignalOptions } from '../core/signal-options.js';
 import { checkMs, checkOptions, checkSignal } from '../core/validate.js';
-import { Waiter } from '../core/waiter.js';
+import { HOLDS_CLOCK, Waiter } from '../core/waiter.js';
 
 /**
  * Options of {@link sleep}.
@@ -122,7 +122,7 @@ let immediateArmed = false;
 
 function yieldOnce<T>(scope: CancelScope | undefined, signal: AbortSignal | undefined, value: T): Promise<T> {
   const waiter = new Waiter<T>('checkpoint');
-  waiter.holdsClock = true; // runnable, not blocked: ends on the next turn by itself
+  waiter.clockRole = HOLDS_CLOCK; // runnable, not blocked: ends on the next turn by itself
   waiter.park(scope, signal);
   yielders.push(waiter as Waiter<unknown>);
   yieldValues.push(value);

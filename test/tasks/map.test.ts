@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allTasks, CancelledError, checkpoint, createTask, map, run, sleep } from 'asyncio-ts';
+import { allTasks, CancelledError, checkpoint, createTask, map, now, Queue, sleep } from 'asyncio-ts';
 import { assertNoTimers } from '../helpers/leaks.js';
 import { runVirtual } from '../helpers/virtual-time.js';
 
@@ -146,10 +146,8 @@ test('returnExceptions: failures stand in the results and the others go on', asy
   });
 });
 
-// real time: map() pulls an async iterable inside cancellable(), which holds a VirtualClock's autojump, so a
-// source that itself sleeps on the virtual clock would never see time move (reported; short real sleeps here).
-test('real time: async iterables are pulled one next() at a time, lazily, with results in order', async () => {
-  await run(async () => {
+test('async iterables are pulled one next() at a time, lazily, with results in order (a source that sleeps)', async () => {
+  await runVirtual(async () => {
     let inFlightPulls = 0;
     let maxInFlightPulls = 0;
     let pulled = 0;
@@ -186,6 +184,57 @@ test('real time: async iterables are pulled one next() at a time, lazily, with r
     assert.ok(maxAhead <= 3);
   });
   await assertNoTimers();
+});
+
+test('an async generator that sleeps or waits on a queue of the run does not stop the virtual clock', async () => {
+  await runVirtual(async () => {
+    const queue = new Queue<number>();
+    const feeder = createTask(async () => {
+      for (let i = 0; i < 4; i++) {
+        await sleep(1000);
+        await queue.put(i);
+      }
+    });
+    async function* source(): AsyncGenerator<number> {
+      for (let i = 0; i < 4; i++) {
+        await sleep(500);
+        yield await queue.get();
+      }
+    }
+    const results = await map(async (x) => x * 2, source(), { concurrency: 2 });
+    assert.deepEqual(results, [0, 2, 4, 6]);
+    assert.equal(now(), 4000, 'the clock jumped to each deadline and no further');
+    await feeder;
+  });
+});
+
+test('a pull waiting on foreign I/O keeps the virtual clock still while other workers sleep', async () => {
+  await runVirtual(async () => {
+    const pulledAt: number[] = [];
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
+        return {
+          async next() {
+            await new Promise<void>((resolve) => setImmediate(resolve)); // foreign: not the run's clock
+            pulledAt.push(now());
+            return i < 3 ? { done: false, value: i++ } : { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const results = await map(
+      async (x) => {
+        await sleep(10_000);
+        return x;
+      },
+      source,
+      { concurrency: 2 },
+    );
+    assert.deepEqual(results, [0, 1, 2]);
+    // The first two pulls end before any sleeper's deadline: the clock did not jump while they were pending.
+    assert.deepEqual(pulledAt.slice(0, 2), [0, 0]);
+  });
 });
 
 test('an async generator source is closed when a call fails', async () => {
