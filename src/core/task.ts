@@ -124,6 +124,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   get debugInfo(): TaskDebugInfo | undefined {
     return this.rare?.debugInfo;
   }
+  /** @internal */
   set debugInfo(info: TaskDebugInfo | undefined) {
     this.rareFields().debugInfo = info;
   }
@@ -132,6 +133,7 @@ export class Task<T> extends CancelScope implements PromiseLike<T> {
   get awaitingTask(): Task<unknown> | undefined {
     return this.rare?.awaitingTask;
   }
+  /** @internal */
   set awaitingTask(task: Task<unknown> | undefined) {
     if (task !== undefined || this.rare !== undefined) this.rareFields().awaitingTask = task;
   }

@@ -11,7 +11,7 @@ import { type Clock, systemClock, type TimerEntry } from '../core/clock.js';
 import { storage } from '../core/context.js';
 import { checkFunction, checkInteger, checkMs } from '../core/validate.js';
 import { AcquireQueue } from './acquire-queue.js';
-import { type AcquireTarget, acquirePermit, runExclusively } from './acquire-shell.js';
+import { acquirePermit, runExclusively } from './acquire-shell.js';
 import type { Grant } from './acquire-waiter.js';
 import type { RateLimiterLike } from './like.js';
 import { type SignalOptions, signalOf } from './options.js';
@@ -49,7 +49,7 @@ export interface RateLimiterStatistics {
  * );
  * ```
  */
-export class RateLimiter implements RateLimiterLike, AcquireTarget {
+export class RateLimiter implements RateLimiterLike {
   /** Acquisitions allowed per `perMs`, and the largest burst. */
   readonly rate: number;
   /** The window in milliseconds. */
