@@ -21,6 +21,7 @@ import {
   waitSettleChannel,
 } from './channels.js';
 import { LinkedList } from './linked-list.js';
+import type { Task } from './task.js';
 
 /** @internal What debug mode, tracing and `dumpOnSignal` keep per wait (src/debug fills it). */
 export interface WaitDebugInfo {
@@ -40,6 +41,17 @@ export const HOLDS_CLOCK = 1;
 export const NEUTRAL_TO_CLOCK = 2;
 /** @internal */
 export type ClockRole = typeof BLOCKS_CLOCK | typeof HOLDS_CLOCK | typeof NEUTRAL_TO_CLOCK;
+
+/** Counts a parked wait of `role` in its task's run, for a virtual clock's idle check; {@link countOut} undoes it. */
+function countIn(task: Task<unknown>, role: ClockRole): void {
+  if (role === BLOCKS_CLOCK) task.run.block(task);
+  else if (role === HOLDS_CLOCK) task.run.clockHolds++;
+}
+
+function countOut(task: Task<unknown>, role: ClockRole): void {
+  if (role === BLOCKS_CLOCK) task.run.unblock(task);
+  else if (role === HOLDS_CLOCK) task.run.clockHolds--;
+}
 
 /**
  * The executor of every waiter's promise: one shared function that hands the resolving functions over through
@@ -111,10 +123,7 @@ export class Waiter<T> {
       this.scope = scope;
       const task = scope.task;
       if (task !== undefined) {
-        const role = this.clockRole;
-        if (role === BLOCKS_CLOCK) {
-          if (task.parkedWaits++ === 0) task.run.blockedTasks++;
-        } else if (role === HOLDS_CLOCK) task.run.clockHolds++;
+        countIn(task, this.clockRole);
       }
       const head = scope.waiterHead;
       this.scopeNext = head;
@@ -138,13 +147,8 @@ export class Waiter<T> {
     this.clockRole = role;
     const task = this.scope?.task;
     if (task === undefined) return;
-    const run = task.run;
-    if (old === BLOCKS_CLOCK) {
-      if (--task.parkedWaits === 0) run.blockedTasks--;
-    } else if (old === HOLDS_CLOCK) run.clockHolds--;
-    if (role === BLOCKS_CLOCK) {
-      if (task.parkedWaits++ === 0) run.blockedTasks++;
-    } else if (role === HOLDS_CLOCK) run.clockHolds++;
+    countOut(task, old);
+    countIn(task, role);
   }
 
   /** Unlinks from the scope and the signal (the waiter stays pending). */
@@ -153,10 +157,7 @@ export class Waiter<T> {
     if (scope !== undefined) {
       const task = scope.task;
       if (task !== undefined) {
-        const role = this.clockRole;
-        if (role === BLOCKS_CLOCK) {
-          if (--task.parkedWaits === 0) task.run.blockedTasks--;
-        } else if (role === HOLDS_CLOCK) task.run.clockHolds--;
+        countOut(task, this.clockRole);
       }
       const prev = this.scopePrev;
       const next = this.scopeNext;

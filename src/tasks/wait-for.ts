@@ -116,7 +116,7 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
     const owner = this.owner;
     if (owner !== undefined) {
       this.owner = undefined;
-      if (--owner.parkedWaits === 0) owner.run.blockedTasks--;
+      owner.run.unblock(owner);
     }
     const state = task.state;
     if (this.pendingError !== undefined) {
@@ -162,7 +162,7 @@ class WaitForWaiter<T> extends Waiter<T> implements TaskObserver, TimerEntry {
     // blocked, or a VirtualClock's autojump would see it as busy and never move time for the task to finish.
     const owner = this.scope?.task;
     this.unpark();
-    if (owner !== undefined && owner.parkedWaits++ === 0) owner.run.blockedTasks++;
+    if (owner !== undefined) owner.run.block(owner);
     this.owner = owner;
     task.cancel(reason);
   }
