@@ -1,8 +1,8 @@
 // Shared by every W9 implementation: the server in a child process, the load shape (20,000 GETs, 64 at a
 // time, each a worker loop that reads the whole body), and the check of the results.
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from '../../lib/server-process.mjs';
 
 export const N = 20_000;
 export const CONCURRENCY = 64;
@@ -12,25 +12,9 @@ export const MEASURE = { warmup: 2, iterations: 5, budgetMs: 30_000 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Starts the server process; resolves with its base URL and a `close()`. */
-export async function startServer() {
-  const child = spawn(process.execPath, [join(here, '_server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) resolve(Number(text.trim()));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
+/** Starts the server process (`_server.mjs`); resolves with its base URL and a `close()`. */
+export function startServer() {
+  return startServerProcess(join(here, '_server.mjs'));
 }
 
 /**

@@ -1,8 +1,8 @@
 // Shared by every W9b implementation: the server in a child process, the load (400 GETs of 1 MiB, 8 at a
 // time, each body read whole or streamed) and the check (every byte arrived).
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from '../../lib/server-process.mjs';
 
 export const N = 400;
 export const CONCURRENCY = 8;
@@ -11,24 +11,9 @@ export const MEASURE = { warmup: 1, iterations: 5, budgetMs: 30_000 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export async function startServer() {
-  const child = spawn(process.execPath, [join(here, '_server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) resolve(Number(text.trim()));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
+/** Starts the server process (`_server.mjs`); resolves with its base URL and a `close()`. */
+export function startServer() {
+  return startServerProcess(join(here, '_server.mjs'));
 }
 
 /** Runs N GETs through `get()` (resolving with the bytes received), CONCURRENCY at a time; elapsed ms. */
